@@ -1,0 +1,50 @@
+"""One error body for every 4xx and 5xx: {"error": {"code", "message"}} (API.md)."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pipeline.errors import TranscriptTooLongError, TranscriptError
+
+STATUS_CODES = {413: "too_large", 404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type",
+                503: "overloaded", 400: "bad_request", 422: "invalid_request"}
+
+
+class ApiError(Exception):
+    """An error raised inside api/ with its status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def install(app: FastAPI) -> None:
+    """Map pipeline errors, validation errors and HTTP errors onto the one body shape."""
+
+    @app.exception_handler(TranscriptError)
+    async def transcript_error(request: Request, exc: TranscriptError) -> JSONResponse:
+        status = 413 if isinstance(exc, TranscriptTooLongError) else 422
+        request.app.state.metrics.errors.labels(code=exc.code).inc()
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        request.app.state.metrics.errors.labels(code=exc.code).inc()
+        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        path = ".".join(str(p) for p in first["loc"] if p != "body") or "body"
+        request.app.state.metrics.errors.labels(code="invalid_request").inc()
+        return JSONResponse(error_body("invalid_request", f"{path}: {first['msg']}"), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)

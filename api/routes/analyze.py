@@ -1,0 +1,29 @@
+"""POST /v1/analyze: one transcript in, its conversation balance profile out."""
+
+from fastapi import APIRouter, Request
+
+from api.deps import AnalyzerDep, RunnerDep, SettingsDep
+from api.errors import error_body
+from api.uploads import openapi_body, read_upload
+from pipeline.analyze import Request as AnalysisRequest
+from pipeline.ingest import parse
+from pipeline.schemas import Analysis
+
+router = APIRouter(prefix="/v1", tags=["analysis"])
+ERRORS = {
+    code: {"description": text, "content": {"application/json": {"example": error_body("code", "what is wrong")}}}
+    for code, text in ((413, "Upload or transcript too large"), (415, "Unsupported content type"),
+                       (422, "The transcript or request is invalid"), (503, "Busy; retry after Retry-After"))
+}
+
+
+@router.post("/analyze", response_model=Analysis, openapi_extra=openapi_body(), responses=ERRORS)  # type: ignore[arg-type]
+async def analyze(request: Request, analyzer: AnalyzerDep, runner: RunnerDep, settings: SettingsDep) -> Analysis:
+    """Analyse a 1:1 transcript (any supported format) and return its conversation balance profile."""
+    upload = await read_upload(request, settings.max_upload_bytes)
+
+    def work() -> Analysis:
+        transcript = parse(upload.data, upload.format)
+        return analyzer(AnalysisRequest(transcript=transcript, manager=upload.manager, rep=upload.rep))
+
+    return await runner.run(work)

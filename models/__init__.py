@@ -1,0 +1,1 @@
+"""The segment classifier: label set, training, and fast inference."""

@@ -1,0 +1,93 @@
+"""Assemble the serving model on first use: base weights + shipped LoRA delta -> ONNX fp32 and int8.
+
+The repository ships only the delta (a few MB); the assembled graphs (~90 MB fp32, ~23 MB int8) are
+built once into a cache directory keyed by the delta's hash, written atomically, and reused.
+"""
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from models.base import base_model_path
+
+Progress = Callable[[str, int, int], None]
+OPSET = 17
+
+
+def cache_key(weights_dir: Path) -> str:
+    """Version plus the adapter's hash, so retrained weights never reuse a stale graph."""
+    card = json.loads((weights_dir / "model_card.json").read_text())
+    digest = hashlib.sha256((weights_dir / "adapter.safetensors").read_bytes()).hexdigest()[:12]
+    return f"{card['version']}-{digest}"
+
+
+def merged_model(weights_dir: Path):  # type: ignore[no-untyped-def]  # returns a torch module; torch stays lazy
+    """The base encoder with the adapter merged into its weights: the fp32 reference model."""
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    from models.modeling import SegmentModel
+
+    card = json.loads((weights_dir / "model_card.json").read_text())
+    lora = LoraConfig(
+        r=card["lora"]["r"], lora_alpha=card["lora"]["alpha"], target_modules=card["lora"]["targets"],
+        modules_to_save=["head"],
+    )
+    model = get_peft_model(SegmentModel.from_base(base_model_path()), lora)
+    set_peft_model_state_dict(model, load_file(str(weights_dir / "adapter.safetensors")))
+    return model.merge_and_unload().eval()
+
+
+def _export(model, path: Path) -> None:  # type: ignore[no-untyped-def]
+    import torch
+
+    dummy = {
+        "input_ids": torch.ones(2, 16, dtype=torch.long),
+        "attention_mask": torch.ones(2, 16, dtype=torch.long),
+        "token_type_ids": torch.zeros(2, 16, dtype=torch.long),
+    }
+    axes = {name: {0: "batch", 1: "tokens"} for name in dummy}
+    torch.onnx.export(
+        model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), str(path),
+        input_names=list(dummy), output_names=["logits"], dynamic_axes={**axes, "logits": {0: "batch"}},
+        opset_version=OPSET, dynamo=False,
+    )
+
+
+def ensure_built(weights_dir: Path, cache_dir: Path, progress: Progress | None = None) -> Path:
+    """Return the cache folder holding model.onnx and model.int8.onnx, building them if missing."""
+    target = cache_dir / cache_key(weights_dir)
+    if (target / "model.int8.onnx").exists() and (target / "model.onnx").exists():
+        return target
+    from onnx import TensorProto
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    report = progress or (lambda *_: None)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        work = Path(tmp)
+        report("merging adapter into base", 0, 4)
+        model = merged_model(weights_dir)
+        report("exporting ONNX", 1, 4)
+        _export(model, work / "raw.onnx")
+        report("fusing attention", 2, 4)
+        fused = optimize_model(str(work / "raw.onnx"), model_type="bert", num_heads=0, hidden_size=0)
+        fused.save_model_to_file(str(work / "model.onnx"))
+        report("quantizing to int8", 3, 4)
+        quantize_dynamic(
+            str(work / "model.onnx"), str(work / "model.int8.onnx"),
+            per_channel=True, reduce_range=True, weight_type=QuantType.QInt8,
+            extra_options={"DefaultTensorType": TensorProto.FLOAT},
+        )
+        (work / "raw.onnx").unlink()
+        shutil.copy(base_model_path() / "tokenizer.json", work / "tokenizer.json")
+        shutil.copy(weights_dir / "model_card.json", work / "model_card.json")
+        shutil.rmtree(target, ignore_errors=True)
+        work.rename(target)
+        Path(tmp).mkdir()
+    report("ready", 4, 4)
+    return target

@@ -1,0 +1,51 @@
+"""Plain text: Otter-style `Name  01:23` headers, or `Name: text` lines with optional `[hh:mm:ss]` stamps."""
+
+import re
+
+from pipeline.ingest.common import Piece, assemble, timecode
+from pipeline.ingest.speakers import split_prefixes
+from pipeline.schemas import Transcript
+
+_HEADER_RE = re.compile(r"^(?P<name>[^\d\s:][^:]{0,78}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+_STAMP_RE = re.compile(r"^[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]\s*")
+
+
+def _with_ends(starts: list[float | None]) -> list[float | None]:
+    """A stamped line runs until the next stamp; the last one's end is unknown, so stays None."""
+    return [*starts[1:], None] if all(s is not None for s in starts) else [None] * len(starts)
+
+
+def _otter(lines: list[str]) -> list[Piece] | None:
+    headers = [(n, m) for n, line in enumerate(lines) if (m := _HEADER_RE.match(line.strip()))]
+    if not headers or headers[0][0] != next(n for n, line in enumerate(lines) if line.strip()):
+        return None
+    blocks = []
+    for k, (n, match) in enumerate(headers):
+        stop = headers[k + 1][0] if k + 1 < len(headers) else len(lines)
+        body = " ".join(line.strip() for line in lines[n + 1:stop] if line.strip())
+        blocks.append((match["name"], timecode(match["ts"], f"text line {n + 1}"), body))
+    ends = _with_ends([start for _, start, _ in blocks])
+    return [(name, start, end, body) for (name, start, body), end in zip(blocks, ends, strict=True)]
+
+
+def _lines(lines: list[str]) -> list[Piece]:
+    starts: list[float | None] = []
+    texts: list[str] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        match = _STAMP_RE.match(line.strip())
+        starts.append(timecode(match["ts"], f"text line {n}") if match else None)
+        texts.append(line.strip()[match.end():] if match else line.strip())
+    ends = _with_ends(starts)
+    stamped = all(s is not None for s in starts)
+    return [
+        (name, start if stamped else None, end, body)
+        for (name, body), start, end in zip(split_prefixes(texts), starts, ends, strict=True)
+    ]
+
+
+def parse(text: str) -> Transcript:
+    """Prefer Otter's header blocks when the file opens with one, else read line by line."""
+    lines = text.splitlines()
+    return assemble(_otter(lines) or _lines(lines), "text")

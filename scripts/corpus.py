@@ -1,0 +1,102 @@
+"""Build and check the labelled corpus.
+
+`import-txt` turns hand-written transcripts (one `.txt` per meeting: a header, `---`, then lines of
+`M|R label: text`) into models/data/corpus.jsonl with timings from a speaking-rate model, drops
+near-duplicate segments across transcripts, and writes the train/dev/test split. `coverage` prints
+the grid: industries, manager styles, rep situations, text styles, labels.
+"""
+
+import hashlib
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+import typer
+
+from models.corpus import CORPUS_PATH, SPLITS_PATH
+from models.labels import LABELS
+
+app = typer.Typer(add_completion=False, help=__doc__)
+LINE = re.compile(r"^(M|R) (deal-status|coaching|goals|rapport): (\S.*)$")
+WORDS_PER_SECOND = 2.6
+
+
+def _read(path: Path, rng: random.Random) -> dict:
+    head_text, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+    head = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in head_text.splitlines() if ":" in line)}
+    segments, clock = [], 0.0
+    for n, line in enumerate(body.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = LINE.match(line)
+        if not match:
+            raise typer.BadParameter(f"{path}:{n}: not 'M|R label: text': {line[:60]}")
+        who, label, text = match.groups()
+        clock += rng.uniform(0.15, 0.9)
+        seconds = len(text.split()) / (WORDS_PER_SECOND * rng.uniform(0.85, 1.15)) + 0.3
+        speaker = head["manager"] if who == "M" else head["rep"]
+        segments.append({"speaker": speaker, "start": round(clock, 2), "end": round(clock + seconds, 2), "text": text, "label": label})
+        clock += seconds
+    return {"id": head["id"], "scenario": head["scenario"], "style": head["style"], "manager": head["manager"],
+            "rep": head["rep"], "segments": segments}
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@app.command("import-txt")
+def import_txt(folders: list[Path], seed: int = 7, test_per_slice: int = 3, dev_per_slice: int = 2) -> None:
+    """Convert slice folders of .txt transcripts into the JSONL corpus and its split."""
+    rng = random.Random(seed)
+    rows = [_read(p, rng) for folder in folders for p in sorted(folder.glob("*.txt"))]
+    seen: set[str] = set()
+    dropped = 0
+    for row in rows:
+        kept = []
+        for seg in row["segments"]:
+            key = _norm(seg["text"])
+            if len(key.split()) >= 6 and key in seen:
+                dropped += 1
+                continue
+            seen.add(key)
+            kept.append(seg)
+        row["segments"] = kept
+    CORPUS_PATH.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    by_slice: dict[str, list[str]] = {}
+    for row in rows:
+        by_slice.setdefault(row["id"].split("-")[0], []).append(row["id"])
+    splits: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
+    for ids in by_slice.values():
+        ordered = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
+        splits["test"] += ordered[:test_per_slice]
+        splits["dev"] += ordered[test_per_slice:test_per_slice + dev_per_slice]
+        splits["train"] += ordered[test_per_slice + dev_per_slice:]
+    SPLITS_PATH.write_text(json.dumps({k: sorted(v) for k, v in splits.items()}, indent=1) + "\n")
+    typer.echo(f"{len(rows)} transcripts, {sum(len(r['segments']) for r in rows)} segments, {dropped} duplicates dropped")
+    typer.echo(" ".join(f"{k}={len(v)}" for k, v in splits.items()))
+
+
+@app.command()
+def coverage(path: Path = CORPUS_PATH) -> None:
+    """Print how the corpus covers the grid, so gaps are seen before training."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    segments = [s for r in rows for s in r["segments"]]
+    labels = Counter(s["label"] for s in segments)
+    styles = Counter(r["style"] for r in rows)
+    typer.echo(f"transcripts {len(rows)}  segments {len(segments)}  words {sum(len(s['text'].split()) for s in segments)}")
+    typer.echo("styles " + ", ".join(f"{k} {v} ({v / len(rows):.0%})" for k, v in styles.items()))
+    typer.echo("labels " + ", ".join(f"{k} {labels[k]} ({labels[k] / len(segments):.0%})" for k in LABELS))
+    short = [s for s in segments if len(s["text"].split()) <= 3]
+    typer.echo(f"backchannels (<=3 words) {len(short)} ({len(short) / len(segments):.0%})")
+    for n, name in enumerate(("industry", "manager style", "rep situation")):
+        parts = Counter(r["scenario"].split(";")[n].strip() if len(r["scenario"].split(";")) > n else "?" for r in rows)
+        typer.echo(f"{name}: {len(parts)} distinct")
+        for value, count in parts.most_common():
+            typer.echo(f"  {count:3d}  {value}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,34 @@
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from pipeline.segment import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    from models.classifier import SegmentClassifier
+
+    return SegmentClassifier.load()
+
+
+@pytest.fixture(scope="session")
+def app_client():
+    from fastapi.testclient import TestClient
+
+    from api.config import Settings
+    from api.main import create_app
+
+    with TestClient(create_app(Settings(environment="test"))) as client:
+        yield client
