@@ -11,7 +11,8 @@ from api.errors import ApiError
 from api.metrics import Metrics
 from api.runner import AnalysisRunner
 from models.classifier import SegmentClassifier
-from pipeline.analyze import AnalysisConfig, Request as AnalysisRequest, analyze_one
+from pipeline.analyze import AnalysisConfig, analyze_one
+from pipeline.analyze import Request as AnalysisRequest
 from pipeline.schemas import Analysis
 
 

@@ -5,7 +5,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.errors import TranscriptTooLongError, TranscriptError
+from pipeline.errors import TranscriptError, TranscriptTooLongError
 
 STATUS_CODES = {413: "too_large", 404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type",
                 503: "overloaded", 400: "bad_request", 422: "invalid_request"}

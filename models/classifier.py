@@ -15,6 +15,7 @@ from models.build import Progress, ensure_built, merged_model
 from models.encoding import SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
 from models.labels import LABELS
 from models.metrics import softmax
+from models.smoothing import smooth
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 DEFAULT_CACHE = Path.home() / ".cache" / "oneonone-balance"
@@ -70,6 +71,9 @@ class SegmentClassifier:
         self.version: str = f"{card['version']}+{backend_name}"
         self.label_set: str = card["label_set"]
         self.temperature: float = float(card["temperature"])
+        self._alpha = float(card["smoothing"]["alpha"])
+        self._transitions = np.asarray(card["smoothing"]["transitions"])
+        self._posterior_temperature = float(card["smoothing"]["posterior_temperature"])
 
     @classmethod
     def load(
@@ -98,23 +102,30 @@ class SegmentClassifier:
             out[batch] = self._backend(pad([encoded[i] for i in batch]))
         return out
 
-    def predict(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[list[Prediction]]:
-        """Predict every segment of every conversation in one batched pass; inputs are left untouched."""
+    def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
+        """Calibrated, sequence-smoothed label probabilities per conversation, all in one batched pass."""
         pairs = [p for conv in conversations for p in context_pairs(conv, self.card["context"])]
         probs = softmax(self.logits(pairs), self.temperature) if pairs else np.zeros((0, len(LABELS)))
-        predictions = [
-            Prediction(
-                label=LABELS[int(row.argmax())],
-                confidence=round(float(row.max()), 4),
-                scores={label: round(float(p), 4) for label, p in zip(LABELS, row, strict=True)},
-            )
-            for row in probs
-        ]
         result, at = [], 0
         for conv in conversations:
-            result.append(predictions[at:at + len(conv)])
+            smoothed = smooth(probs[at:at + len(conv)], self._transitions, self._alpha)
+            result.append(softmax(np.log(smoothed + 1e-9), self._posterior_temperature))
             at += len(conv)
         return result
+
+    def predict(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[list[Prediction]]:
+        """Predict every segment of every conversation; inputs are left untouched."""
+        return [
+            [
+                Prediction(
+                    label=LABELS[int(row.argmax())],
+                    confidence=round(float(row.max()), 4),
+                    scores={label: round(float(p), 4) for label, p in zip(LABELS, row, strict=True)},
+                )
+                for row in probs
+            ]
+            for probs in self.probabilities(conversations)
+        ]
 
     def predict_one(self, conversation: Sequence[SegmentInput]) -> list[Prediction]:
         return self.predict([conversation])[0]

@@ -23,8 +23,10 @@ from models.encoding import asr_like, context_pairs, encode, length_batches, loa
 from models.labels import LABEL_SET_VERSION, LABEL_TO_ID, LABELS
 from models.metrics import classification_report, expected_calibration_error, share_error, softmax
 from models.modeling import SegmentModel
+from models.smoothing import smooth, transition_matrix
 
 LORA_TARGETS = ["query", "key", "value", "dense"]
+ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
 Progress = Callable[[str, int, int], None]
 
 
@@ -108,10 +110,23 @@ def fit_temperature(logits: np.ndarray, gold: Sequence[int]) -> float:
     return float(log_t.exp().item())
 
 
-def evaluate_split(logits: np.ndarray, transcripts: Sequence[corpus.LabelledTranscript], temperature: float) -> dict:
-    """The evaluation numbers for one split, from logits in corpus order."""
+def smoothed_probs(
+    logits: np.ndarray, transcripts: Sequence[corpus.LabelledTranscript], temperature: float,
+    transitions: np.ndarray, alpha: float,
+) -> np.ndarray:
+    """Calibrated, sequence-smoothed probabilities for logits in corpus order."""
+    probs = softmax(logits, temperature)
+    out, at = [], 0
+    for t in transcripts:
+        out.append(smooth(probs[at:at + len(t.segments)], transitions, alpha))
+        at += len(t.segments)
+    return np.concatenate(out)
+
+
+def evaluate_split(probs: np.ndarray, transcripts: Sequence[corpus.LabelledTranscript]) -> dict:
+    """The evaluation numbers for one split, from probabilities in corpus order."""
     gold = _labels(transcripts)
-    pred = logits.argmax(1).tolist()
+    pred = probs.argmax(1).tolist()
     words = [len(s.text.split()) for t in transcripts for s in t.segments]
     report = classification_report(gold, pred, words)
     errors, at = [], 0
@@ -120,7 +135,7 @@ def evaluate_split(logits: np.ndarray, transcripts: Sequence[corpus.LabelledTran
         errors.append(share_error(gold[at:at + n], pred[at:at + n], t.seconds))
         at += n
     report["share_error_pp"] = float(np.mean(errors))
-    report["ece"] = expected_calibration_error(softmax(logits, temperature), gold)
+    report["ece"] = expected_calibration_error(probs, gold)
     return report
 
 
@@ -170,12 +185,20 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
             step += 1
             progress(f"epoch {epoch + 1}/{config.epochs} loss {loss.item():.3f}", step, total)
         dev_logits = predict_logits(model, dev_encoded, device)
-        dev = evaluate_split(dev_logits, splits["dev"], 1.0)
+        dev = evaluate_split(softmax(dev_logits), splits["dev"])
         history.append({"epoch": epoch + 1, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"]})
         if dev["macro_f1"] > best["macro_f1"]:
             best = {"macro_f1": dev["macro_f1"], "state": copy.deepcopy(get_peft_model_state_dict(model)), "logits": dev_logits}
     temperature = fit_temperature(best["logits"], dev_gold)
-    dev_report = evaluate_split(best["logits"], splits["dev"], temperature)
+    transitions = transition_matrix([t.labels for t in train_set])
+    by_alpha = {
+        alpha: evaluate_split(smoothed_probs(best["logits"], splits["dev"], temperature, transitions, alpha), splits["dev"])
+        for alpha in ALPHAS
+    }
+    alpha = max(ALPHAS, key=lambda a: by_alpha[a]["macro_f1"])
+    smoothed = smoothed_probs(best["logits"], splits["dev"], temperature, transitions, alpha)
+    posterior_temperature = fit_temperature(np.log(smoothed + 1e-9).astype(np.float32), dev_gold)
+    dev_report = evaluate_split(softmax(np.log(smoothed + 1e-9), posterior_temperature), splits["dev"])
     card = {
         "name": "oneonone-segment-classifier",
         "version": f"minilm-lora-{config.context}-v1",
@@ -184,6 +207,9 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
         "base": base_model_info(),
         "context": config.context,
         "temperature": temperature,
+        "smoothing": {"alpha": alpha, "transitions": np.round(transitions, 5).tolist(),
+                      "posterior_temperature": posterior_temperature,
+                      "dev_macro_f1_by_alpha": {str(a): round(r["macro_f1"], 4) for a, r in by_alpha.items()}},
         "lora": {"r": config.lora_r, "alpha": config.lora_alpha, "targets": LORA_TARGETS},
         "train": asdict(config),
         "corpus_sha256": corpus.file_hash(),

@@ -6,6 +6,7 @@ best point in a bounded window: a pause between cues first, then a discourse mar
 Times are interpolated by word position within each cue.
 """
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,7 @@ def _spans(turn: _Turn, sentence_starts: list[int], config: SegmentConfig) -> li
     n = len(turn.words)
     bounds = [*sentence_starts, n] if sentence_starts and sentence_starts[0] == 0 else [0, *sentence_starts, n]
     pieces: list[tuple[int, int]] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         while b - a > config.max_words:
             cut = _window_cut(turn, a, b - config.min_words, config)
             pieces.append((a, cut))

@@ -37,7 +37,8 @@ def _read(path: Path, rng: random.Random) -> dict:
         clock += rng.uniform(0.15, 0.9)
         seconds = len(text.split()) / (WORDS_PER_SECOND * rng.uniform(0.85, 1.15)) + 0.3
         speaker = head["manager"] if who == "M" else head["rep"]
-        segments.append({"speaker": speaker, "start": round(clock, 2), "end": round(clock + seconds, 2), "text": text, "label": label})
+        start, end = round(clock, 2), round(clock + seconds, 2)
+        segments.append({"speaker": speaker, "start": start, "end": end, "text": text, "label": label})
         clock += seconds
     return {"id": head["id"], "scenario": head["scenario"], "style": head["style"], "manager": head["manager"],
             "rep": head["rep"], "segments": segments}

@@ -27,7 +27,7 @@ def read_cues(text: str, fmt: str) -> list[Cue]:
     """Parse cues with webvtt-py, turning its errors into ours with the fix spelled out."""
     check_timing_lines(text, fmt, _TIMING_RE, "00:00:01.000 --> 00:00:04.000")
     try:
-        captions = webvtt.from_string(text)
+        captions: list[webvtt.Caption] = webvtt.from_string(text).captions
     except MalformedFileError as exc:
         raise MalformedTranscriptError(
             f"Not a valid WebVTT file ({exc}): it must start with 'WEBVTT' and each cue needs a "

