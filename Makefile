@@ -23,7 +23,7 @@ model: install
 
 serve: model
 	@echo "Serving on http://127.0.0.1:$(PORT) (API docs at /docs)"
-	$(PY) -m uvicorn api.main:create_app --factory --host 127.0.0.1 --port $(PORT)
+	$(PY) -m uvicorn api.serve:app --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BALANCE_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    model_backend: Literal["onnx-int8", "onnx-fp32", "torch"] = "onnx-int8"
+    model_backend: Literal["auto", "onnx-int8", "onnx-fp32", "torch"] = "auto"
     model_cache_dir: Path = DEFAULT_CACHE
     model_threads: int = Field(0, ge=0, description="Inference threads; 0 lets ONNX Runtime use every core.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)

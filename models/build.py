@@ -15,13 +15,14 @@ from models.base import base_model_path
 
 Progress = Callable[[str, int, int], None]
 OPSET = 17
+BUILD_VERSION = 2
 
 
 def cache_key(weights_dir: Path) -> str:
     """Version plus the adapter's hash, so retrained weights never reuse a stale graph."""
     card = json.loads((weights_dir / "model_card.json").read_text())
     digest = hashlib.sha256((weights_dir / "adapter.safetensors").read_bytes()).hexdigest()[:12]
-    return f"{card['version']}-{digest}"
+    return f"{card['version']}-{digest}-b{BUILD_VERSION}"
 
 
 def merged_model(weights_dir: Path):  # type: ignore[no-untyped-def]  # returns a torch module; torch stays lazy
@@ -62,6 +63,13 @@ def ensure_built(weights_dir: Path, cache_dir: Path, progress: Progress | None =
     target = cache_dir / cache_key(weights_dir)
     if (target / "model.int8.onnx").exists() and (target / "model.onnx").exists():
         return target
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise RuntimeError(
+            f"The model cache {target} is missing and this process cannot build it (torch is kept out of the "
+            "serving process); run `python -m scripts.build_model` first."
+        ) from None
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
@@ -75,7 +83,9 @@ def ensure_built(weights_dir: Path, cache_dir: Path, progress: Progress | None =
         report("exporting ONNX", 1, 4)
         _export(model, work / "raw.onnx")
         report("fusing attention", 2, 4)
-        fused = optimize_model(str(work / "raw.onnx"), model_type="bert", num_heads=0, hidden_size=0)
+        config = json.loads((base_model_path() / "config.json").read_text())
+        fused = optimize_model(str(work / "raw.onnx"), model_type="bert",
+                               num_heads=config["num_attention_heads"], hidden_size=config["hidden_size"])
         fused.save_model_to_file(str(work / "model.onnx"))
         report("quantizing to int8", 3, 4)
         quantize_dynamic(

@@ -44,7 +44,7 @@ class TrainConfig:
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.1
-    context: str = "both"
+    context: str = "prev"
     asr_augment: float = 0.35
     limit_transcripts: int = 0
 

@@ -38,7 +38,8 @@ class Request:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _check_length(request: Request, config: AnalysisConfig) -> None:
+def check_length(request: Request, config: AnalysisConfig) -> None:
+    """Refuse a transcript over the word limit before any model work is spent on it."""
     words = sum(len(u.text.split()) for u in request.transcript.utterances)
     if words > config.max_words:
         raise TranscriptTooLongError(
@@ -62,7 +63,7 @@ def analyze(
 ) -> list[Analysis]:
     """Segment, classify (all transcripts in one batched pass) and profile each request."""
     for request in requests:
-        _check_length(request, config)
+        check_length(request, config)
     segmented = segment(nlp, [r.transcript for r in requests], config.segment)
     roles = [assign_roles(segs, r.transcript, r.manager, r.rep) for r, segs in zip(requests, segmented, strict=True)]
     labelled = label_segments(classifier, segmented)

@@ -78,12 +78,12 @@ def fp32_gemm_rate(rows: int = 2048) -> float:
 
 
 def cold_start(cache_dir: Path) -> dict:
-    """Load time and peak RSS of a fresh process that loads what the server loads (no torch)."""
-    code = ("import time, resource, sys; t=time.perf_counter();"
+    """Load time and peak RSS of a fresh process loading what the server loads, torch kept out as api/serve.py does."""
+    code = ("import time, resource, sys; sys.modules['torch'] = None; t=time.perf_counter();"
             "from models.classifier import SegmentClassifier; from pipeline.segment import load_nlp;"
             f"c=SegmentClassifier.load(cache_dir=__import__('pathlib').Path({str(cache_dir)!r})); load_nlp();"
             "c.predict([[__import__('models.encoding').encoding.SegmentInput('a','hello there')]]);"
-            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'torch' in sys.modules)")
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, sys.modules['torch'] is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     return {"load_seconds": round(float(out[0]), 2), "peak_rss_mb": round(int(out[1]) / 1024, 1),
             "torch_imported": out[2] == "True"}

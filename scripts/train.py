@@ -17,7 +17,7 @@ def main(
     out: Path = typer.Option(WEIGHTS_DIR, help="Where adapter.safetensors and model_card.json go."),
     seed: int = 13,
     epochs: int = 4,
-    context: str = typer.Option("both", help="none | prev | both: which neighbours the model reads."),
+    context: str = typer.Option("prev", help="none | prev | both: which neighbours the model reads."),
     asr_augment: float = typer.Option(0.35, help="Share of training rows shown lowercased without punctuation."),
     lora_r: int = 16,
     limit_transcripts: int = typer.Option(0, help="Train on the first N transcripts only (smoke runs)."),

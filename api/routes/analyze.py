@@ -12,8 +12,9 @@ from pipeline.schemas import Analysis
 router = APIRouter(prefix="/v1", tags=["analysis"])
 ERRORS = {
     code: {"description": text, "content": {"application/json": {"example": error_body("code", "what is wrong")}}}
-    for code, text in ((413, "Upload or transcript too large"), (415, "Unsupported content type"),
-                       (422, "The transcript or request is invalid"), (503, "Busy; retry after Retry-After"))
+    for code, text in ((400, "Malformed multipart body"), (413, "Upload or transcript too large"),
+                       (415, "Unsupported content type"), (422, "The transcript or request is invalid"),
+                       (503, "Busy; retry after Retry-After"))
 }
 
 

