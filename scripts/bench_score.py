@@ -1,0 +1,57 @@
+"""Batch scoring speed: transcripts/min for the local and the Ray engine on the same 50 transcripts.
+
+Each engine runs as its own `scripts.score` process over a temporary folder (model loading included,
+as a user would see it); the local engine is the baseline for the ratio.
+"""
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import typer
+
+from models import corpus
+from pipeline.schemas import Utterance
+from scripts.bench_ingest import _vtt
+
+app = typer.Typer(add_completion=False)
+
+
+def write_transcripts(folder: Path, count: int) -> int:
+    """`count` corpus transcripts as Zoom VTT files; returns the number of words written."""
+    words = 0
+    for t in corpus.load()[:count]:
+        clock, utterances = 0.0, []
+        for seg in t.segments:
+            length = len(seg.text.split()) / 2.6
+            utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=seg.text))
+            clock += length + 0.4
+            words += len(seg.text.split())
+        (folder / f"{t.id}.vtt").write_bytes(_vtt(utterances))
+    return words
+
+
+@app.command()
+def main(count: int = 50, actors: int = 2) -> None:
+    """Score the same folder with both engines and print throughput."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        words = write_transcripts(src, count)
+        results = {}
+        for engine in ("local", "ray"):
+            extra = ["--actors", str(actors)] if engine == "ray" else []
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "scripts.score", str(src), "--out", str(Path(tmp) / engine),
+                            "--engine", engine, *extra], check=True, capture_output=True)
+            results[engine] = time.perf_counter() - started
+        typer.echo(f"{count} transcripts, {words} words")
+        for engine, seconds in results.items():
+            typer.echo(f"  {engine:5s} {seconds:6.1f} s  {count / seconds * 60:6.1f} transcripts/min  "
+                       f"x{results['local'] / seconds:.2f} vs local")
+
+
+if __name__ == "__main__":
+    app()
