@@ -20,10 +20,6 @@ class AnalysisRunner:
         self._timeout = timeout
         self._retry_after = retry_after
 
-    @property
-    def admitted(self) -> int:
-        return self._admitted
-
     async def run(self, fn: Callable[[], T]) -> T:
         """Run fn in a worker thread, or refuse at once when the queue is full."""
         if self._admitted >= self._capacity:

@@ -4,8 +4,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.labels import LABELS
-
 Role = Literal["manager", "rep", "other"]
 RoleSource = Literal["request", "parties", "inferred"]
 
@@ -106,7 +104,6 @@ class Analysis(BaseModel):
 
 
 __all__ = [
-    "LABELS",
     "Analysis",
     "Flag",
     "LabelStats",

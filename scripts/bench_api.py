@@ -25,7 +25,7 @@ from pipeline.analyze import AnalysisConfig, Request, analyze_one
 from pipeline.ingest import parse
 from pipeline.schemas import Utterance
 from pipeline.segment import load_nlp
-from scripts.bench_ingest import _vtt
+from scripts.bench_ingest import zoom_vtt
 
 app = typer.Typer(add_completion=False)
 
@@ -40,8 +40,8 @@ def meeting_vtt(minutes: float, offset: int = 0) -> bytes:
             utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=seg.text))
             clock += length + 0.4
             if clock >= minutes * 60:
-                return _vtt(utterances)
-    return _vtt(utterances)
+                return zoom_vtt(utterances)
+    return zoom_vtt(utterances)
 
 
 def _free_port() -> int:

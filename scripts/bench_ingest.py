@@ -19,7 +19,8 @@ from pipeline.segment import load_nlp, segment
 app = typer.Typer(add_completion=False)
 
 
-def _vtt(utterances: list[Utterance]) -> bytes:
+def zoom_vtt(utterances: list[Utterance]) -> bytes:
+    """Utterances as a Zoom cloud-recording VTT, the most common upload."""
     def ts(s: float) -> str:
         return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:06.3f}"
 
@@ -41,8 +42,8 @@ def two_hour_meeting(words: int, asr: bool) -> bytes:
                 clock += len(chunk) / 2.6 + 0.2
                 total += len(chunk)
             if total >= words:
-                return _vtt(utterances)
-    return _vtt(utterances)
+                return zoom_vtt(utterances)
+    return zoom_vtt(utterances)
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import typer
 
 from models import corpus
 from pipeline.schemas import Utterance
-from scripts.bench_ingest import _vtt
+from scripts.bench_ingest import zoom_vtt
 
 app = typer.Typer(add_completion=False)
 
@@ -29,7 +29,7 @@ def write_transcripts(folder: Path, count: int) -> int:
             utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=seg.text))
             clock += length + 0.4
             words += len(seg.text.split())
-        (folder / f"{t.id}.vtt").write_bytes(_vtt(utterances))
+        (folder / f"{t.id}.vtt").write_bytes(zoom_vtt(utterances))
     return words
 
 

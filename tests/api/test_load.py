@@ -31,12 +31,11 @@ def test_excess_load_gets_503_and_health_answers_meanwhile():
         threads = [threading.Thread(target=post) for _ in range(3)]
         for t in threads:
             t.start()
-        time.sleep(0.2)
-        started = time.perf_counter()
+        time.sleep(0.3)
         assert client.get("/healthz").status_code == 200
-        health_latency = time.perf_counter() - started
+        finished_before_health = statuses.count(200)
         for t in threads:
             t.join(timeout=120)
-    assert sorted(statuses).count(200) >= 1 and 503 in statuses
+    assert finished_before_health == 0, "health waited for the analysis: it must run off the event loop"
+    assert statuses.count(200) == 1 and statuses.count(503) == 2
     assert all(h == "5" for s, h in zip(statuses, headers, strict=True) if s == 503)
-    assert health_latency < 5
