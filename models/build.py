@@ -15,7 +15,7 @@ from models.base import base_model_path
 
 Progress = Callable[[str, int, int], None]
 OPSET = 17
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 
 
 def cache_key(weights_dir: Path) -> str:
@@ -37,7 +37,7 @@ def merged_model(weights_dir: Path):  # type: ignore[no-untyped-def]  # returns 
         r=card["lora"]["r"], lora_alpha=card["lora"]["alpha"], target_modules=card["lora"]["targets"],
         modules_to_save=["head"],
     )
-    model = get_peft_model(SegmentModel.from_base(base_model_path()), lora)
+    model = get_peft_model(SegmentModel.from_base(base_model_path(), attention="eager"), lora)
     set_peft_model_state_dict(model, load_file(str(weights_dir / "adapter.safetensors")))
     return model.merge_and_unload().eval()
 

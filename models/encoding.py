@@ -84,7 +84,7 @@ def pad(batch: Sequence[tuple[list[int], list[int]]]) -> dict[str, np.ndarray]:
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
-def length_batches(lengths: Sequence[int], max_tokens: int = 4096, max_rows: int = 64) -> list[list[int]]:
+def length_batches(lengths: Sequence[int], max_tokens: int = 2048, max_rows: int = 16) -> list[list[int]]:
     """Index batches of similar length, bounded by padded tokens, so no batch pads short rows to long ones."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     batches: list[list[int]] = []

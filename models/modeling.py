@@ -21,10 +21,15 @@ class SegmentModel(nn.Module):
         self.head = nn.Linear(hidden, len(LABELS))
 
     @classmethod
-    def from_base(cls, base_path: Path) -> "SegmentModel":
-        """Load the pinned base encoder from disk; a hub is never asked."""
+    def from_base(cls, base_path: Path, attention: str = "sdpa") -> "SegmentModel":
+        """Load the pinned base encoder from disk; a hub is never asked.
+
+        Export asks for `eager` attention: its graph is the one ONNX Runtime fuses into Attention ops.
+        """
         config = AutoConfig.from_pretrained(base_path, local_files_only=True)
-        encoder = AutoModel.from_pretrained(base_path, local_files_only=True, add_pooling_layer=False)
+        encoder = AutoModel.from_pretrained(
+            base_path, local_files_only=True, add_pooling_layer=False, attn_implementation=attention
+        )
         return cls(encoder, config.hidden_size)
 
     def forward(
