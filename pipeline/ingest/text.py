@@ -1,4 +1,5 @@
-"""Plain text: Otter-style `Name  01:23` headers, or `Name: text` lines with optional `[hh:mm:ss]` stamps."""
+"""Plain text: Otter-style `Name  01:23` headers, or `Name: text` lines with optional `[hh:mm:ss]` stamps
+(before the name, or after it as `Name (hh:mm:ss): text`)."""
 
 import re
 
@@ -8,6 +9,9 @@ from pipeline.schemas import Transcript
 
 _HEADER_RE = re.compile(r"^(?P<name>[^\d\s:][^:]{0,78}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 _STAMP_RE = re.compile(r"^[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]\s*")
+_NAME_STAMP_RE = re.compile(
+    r"^(?P<name>[^:\[\]()]{1,80}?)\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]\s*:\s*(?P<text>.*)$"
+)
 
 
 def _with_ends(starts: list[float | None]) -> list[float | None]:
@@ -28,15 +32,22 @@ def _otter(lines: list[str]) -> list[Piece] | None:
     return [(name, start, end, body) for (name, start, body), end in zip(blocks, ends, strict=True)]
 
 
+def _stamp_first(line: str) -> str:
+    """`Name (00:01:23): text` and `Name [01:23]: text` become `[00:01:23] Name: text`."""
+    match = _NAME_STAMP_RE.match(line)
+    return f"[{match['ts']}] {match['name'].strip()}: {match['text']}" if match else line
+
+
 def _lines(lines: list[str]) -> list[Piece]:
     starts: list[float | None] = []
     texts: list[str] = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        match = _STAMP_RE.match(line.strip())
+        line = _stamp_first(line.strip())
+        match = _STAMP_RE.match(line)
         starts.append(timecode(match["ts"], f"text line {n}") if match else None)
-        texts.append(line.strip()[match.end():] if match else line.strip())
+        texts.append(line[match.end():] if match else line)
     ends = _with_ends(starts)
     stamped = all(s is not None for s in starts)
     return [

@@ -57,6 +57,13 @@ def test_zoom_names_may_contain_colons():
     assert transcript.utterances[2].text == "Acme: signed?"
 
 
+def test_text_with_stamps_after_the_names():
+    data = b"Dana Ruiz (00:00:01): Hi Sam.\nSam Lee (00:00:04): Hey Dana.\nDana Ruiz [00:07]: Acme: signed?\n"
+    transcript = parse(data)
+    assert [(u.speaker, u.start, u.text) for u in transcript.utterances] == [
+        ("Dana Ruiz", 1.0, "Hi Sam."), ("Sam Lee", 4.0, "Hey Dana."), ("Dana Ruiz", 7.0, "Acme: signed?")]
+
+
 def test_gong_parties_name_speakers_and_roles():
     transcript = parse((DATA / "gong.json").read_bytes())
     assert transcript.roles == {"Dana Ruiz": "manager", "Sam Lee": "rep"}
