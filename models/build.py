@@ -76,8 +76,8 @@ def ensure_built(weights_dir: Path, cache_dir: Path, progress: Progress | None =
 
     report = progress or (lambda *_: None)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
-        work = Path(tmp)
+    work = Path(tempfile.mkdtemp(dir=cache_dir))
+    try:
         report("merging adapter into base", 0, 4)
         model = merged_model(weights_dir)
         report("exporting ONNX", 1, 4)
@@ -98,6 +98,7 @@ def ensure_built(weights_dir: Path, cache_dir: Path, progress: Progress | None =
         shutil.copy(weights_dir / "model_card.json", work / "model_card.json")
         shutil.rmtree(target, ignore_errors=True)
         work.rename(target)
-        Path(tmp).mkdir()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     report("ready", 4, 4)
     return target

@@ -16,7 +16,7 @@ from models.build import Progress, ensure_built, merged_model
 from models.encoding import SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
 from models.labels import LABELS
 from models.metrics import softmax
-from models.smoothing import smooth
+from models.smoothing import sharpen, smooth_each
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 DEFAULT_CACHE = Path.home() / ".cache" / "oneonone-balance"
@@ -68,6 +68,11 @@ def int8_agreement(weights_dir: Path) -> float:
     return float(json.loads(report.read_text()).get("int8_fp32_agreement", 0.0)) if report.exists() else 0.0
 
 
+def auto_backend(weights_dir: Path) -> str:
+    """int8 once its labels agree with fp32 on at least 99.5% of test segments, else fp32."""
+    return "onnx-int8" if int8_agreement(weights_dir) >= INT8_GATE else "onnx-fp32"
+
+
 class SegmentClassifier:
     """Label segments of whole conversations; each segment is read with its neighbours."""
 
@@ -93,15 +98,11 @@ class SegmentClassifier:
         threads: int = 0,
         progress: Progress | None = None,
     ) -> "SegmentClassifier":
-        """Load once per process; builds the ONNX graphs into cache_dir the first time.
-
-        `auto` serves int8 only when the shipped evaluation shows its labels agree with fp32 on at least
-        99.5% of test segments, and fp32 otherwise.
-        """
+        """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see auto_backend)."""
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         if backend == "auto":
-            backend = "onnx-int8" if int8_agreement(weights_dir) >= INT8_GATE else "onnx-fp32"
+            backend = auto_backend(weights_dir)
         card = json.loads((weights_dir / "model_card.json").read_text())
         built = ensure_built(weights_dir, cache_dir, progress)
         if backend == "torch":
@@ -120,13 +121,11 @@ class SegmentClassifier:
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
         """Calibrated, sequence-smoothed label probabilities per conversation, all in one batched pass."""
         pairs = [p for conv in conversations for p in context_pairs(conv, self.card["context"])]
-        probs = softmax(self.logits(pairs), self.temperature) if pairs else np.zeros((0, len(LABELS)))
-        result, at = [], 0
-        for conv in conversations:
-            smoothed = smooth(probs[at:at + len(conv)], self._transitions, self._alpha)
-            result.append(softmax(np.log(smoothed + 1e-9), self._posterior_temperature))
-            at += len(conv)
-        return result
+        if not pairs:
+            return [np.zeros((0, len(LABELS))) for _ in conversations]
+        lengths = [len(conv) for conv in conversations]
+        smoothed = smooth_each(softmax(self.logits(pairs), self.temperature), lengths, self._transitions, self._alpha)
+        return np.split(sharpen(smoothed, self._posterior_temperature), np.cumsum(lengths)[:-1])
 
     def predict(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[list[Prediction]]:
         """Predict every segment of every conversation; inputs are left untouched."""

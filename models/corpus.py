@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.encoding import SegmentInput
+from models.labels import LABEL_TO_ID
 
 DATA_DIR = Path(__file__).parent / "data"
 CORPUS_PATH = DATA_DIR / "corpus.jsonl"
@@ -38,6 +39,11 @@ def load(path: Path = CORPUS_PATH) -> list[LabelledTranscript]:
             )
         )
     return transcripts
+
+
+def label_ids(transcripts: Iterable[LabelledTranscript]) -> list[int]:
+    """Gold label ids of every segment, in corpus order."""
+    return [LABEL_TO_ID[label] for t in transcripts for label in t.labels]
 
 
 def split(transcripts: Iterable[LabelledTranscript], path: Path = SPLITS_PATH) -> dict[str, list[LabelledTranscript]]:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from models.corpus import LabelledTranscript, label_ids
 from models.labels import LABELS
 
 
@@ -50,6 +51,24 @@ def expected_calibration_error(probs: np.ndarray, gold: Sequence[int], bins: int
         if in_bin.any():
             ece += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
     return float(ece)
+
+
+def split_report(
+    pred: Sequence[int], transcripts: Sequence[LabelledTranscript], probs: np.ndarray | None = None
+) -> dict:
+    """Word-weighted report, mean per-transcript share error, and ECE when probabilities are given."""
+    gold = label_ids(transcripts)
+    words = [len(s.text.split()) for t in transcripts for s in t.segments]
+    report = classification_report(gold, pred, words)
+    errors, at = [], 0
+    for t in transcripts:
+        n = len(t.segments)
+        errors.append(share_error(gold[at:at + n], pred[at:at + n], t.seconds))
+        at += n
+    report["share_error_pp"] = float(np.mean(errors))
+    if probs is not None:
+        report["ece"] = expected_calibration_error(probs, gold)
+    return report
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:

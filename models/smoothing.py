@@ -23,6 +23,22 @@ def transition_matrix(sequences: Sequence[Sequence[str]]) -> np.ndarray:
     return counts / counts.sum(1, keepdims=True)
 
 
+def smooth_each(probs: np.ndarray, lengths: Sequence[int], transitions: np.ndarray, alpha: float) -> np.ndarray:
+    """Smooth consecutive conversations (rows of probs, `lengths` rows each) independently."""
+    out, at = [], 0
+    for n in lengths:
+        out.append(smooth(probs[at:at + n], transitions, alpha))
+        at += n
+    return np.concatenate(out) if out else probs
+
+
+def sharpen(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature on probabilities (via their logs): recalibrates the smoothed posterior."""
+    z = np.log(probs + 1e-9) / temperature
+    e = np.exp(z - z.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
 def smooth(probs: np.ndarray, transitions: np.ndarray, alpha: float) -> np.ndarray:
     """Posterior label probabilities per segment of one conversation (rows of probs, in order)."""
     if alpha == 0 or len(probs) < 2:

@@ -8,7 +8,7 @@ import copy
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,15 +19,15 @@ from safetensors.torch import save_file
 
 from models import corpus
 from models.base import base_model_info, base_model_path
+from models.build import Progress
 from models.encoding import asr_like, context_pairs, encode, length_batches, load_tokenizer, pad
-from models.labels import LABEL_SET_VERSION, LABEL_TO_ID, LABELS
-from models.metrics import classification_report, expected_calibration_error, share_error, softmax
+from models.labels import LABEL_SET_VERSION, LABELS
+from models.metrics import softmax, split_report
 from models.modeling import SegmentModel
-from models.smoothing import smooth, transition_matrix
+from models.smoothing import sharpen, smooth_each, transition_matrix
 
 LORA_TARGETS = ["query", "key", "value", "dense"]
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,6 @@ def _examples(transcripts: Sequence[corpus.LabelledTranscript], context: str, as
             segs = tuple(type(s)(s.speaker, asr_like(s.text)) for s in segs)
         pairs.extend(context_pairs(segs, context))
     return pairs
-
-
-def _labels(transcripts: Sequence[corpus.LabelledTranscript]) -> list[int]:
-    return [LABEL_TO_ID[label] for t in transcripts for label in t.labels]
 
 
 def build_model(config: TrainConfig) -> torch.nn.Module:
@@ -115,28 +111,12 @@ def smoothed_probs(
     transitions: np.ndarray, alpha: float,
 ) -> np.ndarray:
     """Calibrated, sequence-smoothed probabilities for logits in corpus order."""
-    probs = softmax(logits, temperature)
-    out, at = [], 0
-    for t in transcripts:
-        out.append(smooth(probs[at:at + len(t.segments)], transitions, alpha))
-        at += len(t.segments)
-    return np.concatenate(out)
+    return smooth_each(softmax(logits, temperature), [len(t.segments) for t in transcripts], transitions, alpha)
 
 
 def evaluate_split(probs: np.ndarray, transcripts: Sequence[corpus.LabelledTranscript]) -> dict:
     """The evaluation numbers for one split, from probabilities in corpus order."""
-    gold = _labels(transcripts)
-    pred = probs.argmax(1).tolist()
-    words = [len(s.text.split()) for t in transcripts for s in t.segments]
-    report = classification_report(gold, pred, words)
-    errors, at = [], 0
-    for t in transcripts:
-        n = len(t.segments)
-        errors.append(share_error(gold[at:at + n], pred[at:at + n], t.seconds))
-        at += n
-    report["share_error_pp"] = float(np.mean(errors))
-    report["ece"] = expected_calibration_error(probs, gold)
-    return report
+    return split_report(probs.argmax(1).tolist(), transcripts, probs)
 
 
 def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
@@ -150,9 +130,9 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     tokenizer = load_tokenizer(str(base_model_path() / "tokenizer.json"))
     clean = encode(tokenizer, _examples(train_set, config.context, asr=False))
     noisy = encode(tokenizer, _examples(train_set, config.context, asr=True))
-    gold = torch.tensor(_labels(train_set))
+    gold = torch.tensor(corpus.label_ids(train_set))
     dev_encoded = encode(tokenizer, _examples(splits["dev"], config.context, asr=False))
-    dev_gold = _labels(splits["dev"])
+    dev_gold = corpus.label_ids(splits["dev"])
 
     model = build_model(config).to(device)
     head = [p for n, p in model.named_parameters() if p.requires_grad and "head" in n]
@@ -198,7 +178,7 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     alpha = max(ALPHAS, key=lambda a: by_alpha[a]["macro_f1"])
     smoothed = smoothed_probs(best["logits"], splits["dev"], temperature, transitions, alpha)
     posterior_temperature = fit_temperature(np.log(smoothed + 1e-9).astype(np.float32), dev_gold)
-    dev_report = evaluate_split(softmax(np.log(smoothed + 1e-9), posterior_temperature), splits["dev"])
+    dev_report = evaluate_split(sharpen(smoothed, posterior_temperature), splits["dev"])
     card = {
         "name": "oneonone-segment-classifier",
         "version": f"minilm-lora-{config.context}-v1",

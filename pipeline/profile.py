@@ -106,6 +106,7 @@ def speaker_stats(
         mix: dict[str, float] = defaultdict(float)
         for s in own:
             mix[_label(s)] += _weight(s, timed)
+        talk = sum(mix.values())
         longest_s, longest_w = 0.0, 0
         for speaker, a, b in runs:
             if speaker != name:
@@ -118,7 +119,7 @@ def speaker_stats(
             SpeakerStats(
                 name=name, role=role, role_source=source,
                 talk_seconds=round(seconds, 2) if seconds is not None else None,
-                talk_share=round(sum(_weight(s, timed) for s in own) / total, 4),
+                talk_share=round(talk / total, 4),
                 words=words,
                 words_per_minute=round(words / (seconds / 60), 1) if seconds else None,
                 questions=sum(count_questions(s.text) for s in own),

@@ -75,18 +75,21 @@ def _turns(transcript: Transcript) -> list[_Turn]:
     return turns
 
 
-def _sentence_starts(nlp: Language, turns: list[_Turn], config: SegmentConfig) -> list[list[int]]:
-    """Word indices where spaCy starts a sentence, for the turns long enough to need cutting."""
+def _sentence_starts(nlp: Language, turns: list[_Turn], config: SegmentConfig) -> list[list[int] | None]:
+    """Word indices where spaCy starts a sentence; None for a turn short enough to stay whole."""
     long_turns = [t for t in turns if len(t.words) > config.max_words // 2]
-    docs = nlp.pipe(" ".join(t.words) for t in long_turns)
-    found: dict[int, list[int]] = {}
-    for turn, doc in zip(long_turns, docs, strict=True):
+    docs = iter(nlp.pipe(" ".join(t.words) for t in long_turns))
+    found: list[list[int] | None] = []
+    for turn in turns:
+        if len(turn.words) <= config.max_words // 2:
+            found.append(None)
+            continue
         char_to_word, pos = {}, 0
         for i, w in enumerate(turn.words):
             char_to_word[pos] = i
             pos += len(w) + 1
-        found[id(turn)] = sorted({char_to_word[s.start_char] for s in doc.sents if s.start_char in char_to_word})
-    return [found.get(id(t), [0]) for t in turns]
+        found.append(sorted({char_to_word[s.start_char] for s in next(docs).sents if s.start_char in char_to_word}))
+    return found
 
 
 def _window_cut(turn: _Turn, start: int, stop: int, config: SegmentConfig) -> int:
@@ -134,7 +137,7 @@ def segment(
         turns = _turns(transcript)
         segments: list[Segment] = []
         for turn, starts in zip(turns, _sentence_starts(nlp, turns, config), strict=True):
-            spans = [(0, len(turn.words))] if len(turn.words) <= config.max_words // 2 else _spans(turn, starts, config)
+            spans = [(0, len(turn.words))] if starts is None else _spans(turn, starts, config)
             for a, b in spans:
                 segments.append(
                     Segment(

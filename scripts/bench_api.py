@@ -23,9 +23,8 @@ from models import corpus
 from models.classifier import SegmentClassifier
 from pipeline.analyze import AnalysisConfig, Request, analyze_one
 from pipeline.ingest import parse
-from pipeline.schemas import Utterance
 from pipeline.segment import load_nlp
-from scripts.bench_ingest import zoom_vtt
+from scripts.synthetic import cues, zoom_vtt
 
 app = typer.Typer(add_completion=False)
 
@@ -33,14 +32,11 @@ app = typer.Typer(add_completion=False)
 def meeting_vtt(minutes: float, offset: int = 0) -> bytes:
     """Corpus turns laid end to end as a Zoom VTT of about `minutes` minutes."""
     transcripts = corpus.load()
-    utterances, clock = [], 0.0
-    for t in transcripts[offset:] + transcripts[:offset]:
-        for seg in t.segments:
-            length = len(seg.text.split()) / 2.6
-            utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=seg.text))
-            clock += length + 0.4
-            if clock >= minutes * 60:
-                return zoom_vtt(utterances)
+    utterances = []
+    for u in cues(s for t in transcripts[offset:] + transcripts[:offset] for s in t.segments):
+        utterances.append(u)
+        if (u.end or 0) + 0.4 >= minutes * 60:
+            break
     return zoom_vtt(utterances)
 
 

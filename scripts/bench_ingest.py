@@ -11,39 +11,24 @@ import tracemalloc
 import typer
 
 from models import corpus
-from models.encoding import asr_like
+from models.encoding import SegmentInput, asr_like
 from pipeline.ingest import parse
-from pipeline.schemas import Utterance
 from pipeline.segment import load_nlp, segment
+from scripts.synthetic import cues, zoom_vtt
 
 app = typer.Typer(add_completion=False)
 
 
-def zoom_vtt(utterances: list[Utterance]) -> bytes:
-    """Utterances as a Zoom cloud-recording VTT, the most common upload."""
-    def ts(s: float) -> str:
-        return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:06.3f}"
-
-    cues = [f"{n}\n{ts(u.start or 0)} --> {ts(u.end or 0)}\n{u.speaker}: {u.text}" for n, u in enumerate(utterances, 1)]
-    return ("WEBVTT\n\n" + "\n\n".join(cues) + "\n").encode()
-
-
 def two_hour_meeting(words: int, asr: bool) -> bytes:
-    """Corpus speech cut into Zoom-sized cues (about 8 words, 3 s each) until `words` words."""
-    utterances: list[Utterance] = []
-    clock, total = 0.0, 0
-    for t in corpus.load():
-        for seg in t.segments:
-            tokens = (asr_like(seg.text) if asr else seg.text).split()
-            for i in range(0, len(tokens), 8):
-                chunk = tokens[i:i + 8]
-                utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + len(chunk) / 2.6,
-                                            text=" ".join(chunk)))
-                clock += len(chunk) / 2.6 + 0.2
-                total += len(chunk)
-            if total >= words:
-                return zoom_vtt(utterances)
-    return zoom_vtt(utterances)
+    """Corpus speech cut into Zoom-sized cues (about 8 words, 3 s each), whole segments until `words` words."""
+    segments, total = [], 0
+    for seg in (s for t in corpus.load() for s in t.segments):
+        text = asr_like(seg.text) if asr else seg.text
+        segments.append(SegmentInput(seg.speaker, text))
+        total += len(text.split())
+        if total >= words:
+            break
+    return zoom_vtt(cues(segments, cue_words=8, gap=0.2))
 
 
 def _timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -13,8 +13,7 @@ from pathlib import Path
 import typer
 
 from models import corpus
-from pipeline.schemas import Utterance
-from scripts.bench_ingest import zoom_vtt
+from scripts.synthetic import cues, zoom_vtt
 
 app = typer.Typer(add_completion=False)
 
@@ -23,13 +22,8 @@ def write_transcripts(folder: Path, count: int) -> int:
     """`count` corpus transcripts as Zoom VTT files; returns the number of words written."""
     words = 0
     for t in corpus.load()[:count]:
-        clock, utterances = 0.0, []
-        for seg in t.segments:
-            length = len(seg.text.split()) / 2.6
-            utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=seg.text))
-            clock += length + 0.4
-            words += len(seg.text.split())
-        (folder / f"{t.id}.vtt").write_bytes(zoom_vtt(utterances))
+        (folder / f"{t.id}.vtt").write_bytes(zoom_vtt(cues(t.segments)))
+        words += sum(len(s.text.split()) for s in t.segments)
     return words
 
 

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from models import corpus
-from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier
+from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier, auto_backend
 from models.encoding import context_pairs
 from models.labels import LABEL_TO_ID, LABELS
-from models.metrics import classification_report, expected_calibration_error, share_error, softmax
+from models.metrics import classification_report, softmax, split_report
 
 app = typer.Typer(add_completion=False)
 DESCRIPTIONS = {
@@ -32,23 +32,8 @@ DESCRIPTIONS = {
 }
 
 
-def _flat(transcripts: Sequence[corpus.LabelledTranscript]) -> tuple[list[str], list[int]]:
-    texts = [s.text for t in transcripts for s in t.segments]
-    return texts, [LABEL_TO_ID[label] for t in transcripts for label in t.labels]
-
-
-def _score(pred: Sequence[int], transcripts: Sequence[corpus.LabelledTranscript], probs: np.ndarray | None) -> dict:
-    _, gold = _flat(transcripts)
-    words = [len(s.text.split()) for t in transcripts for s in t.segments]
-    report = classification_report(gold, pred, words)
-    errors, at = [], 0
-    for t in transcripts:
-        errors.append(share_error(gold[at:at + len(t.segments)], pred[at:at + len(t.segments)], t.seconds))
-        at += len(t.segments)
-    report["share_error_pp"] = float(np.mean(errors))
-    if probs is not None:
-        report["ece"] = expected_calibration_error(probs, gold)
-    return report
+def _texts(transcripts: Sequence[corpus.LabelledTranscript]) -> list[str]:
+    return [s.text for t in transcripts for s in t.segments]
 
 
 def _embed(texts: Sequence[str]) -> np.ndarray:
@@ -76,16 +61,16 @@ def baselines(train: Sequence[corpus.LabelledTranscript], test: Sequence[corpus.
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    train_x, train_y = _flat(train)
-    test_x, _ = _flat(test)
+    train_x, train_y = _texts(train), corpus.label_ids(train)
+    test_x = _texts(test)
     tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
     lr = LogisticRegression(max_iter=2000, C=5.0).fit(tfidf.fit_transform(train_x), train_y)
-    results = {"tfidf_lr": _score(lr.predict(tfidf.transform(test_x)).tolist(), test, None)}
+    results = {"tfidf_lr": split_report(lr.predict(tfidf.transform(test_x)).tolist(), test)}
     train_e, test_e = _embed(train_x), _embed(test_x)
     emb_lr = LogisticRegression(max_iter=2000, C=2.0).fit(train_e, train_y)
-    results["minilm_embeddings_lr"] = _score(emb_lr.predict(test_e).tolist(), test, None)
+    results["minilm_embeddings_lr"] = split_report(emb_lr.predict(test_e).tolist(), test)
     label_e = _embed([DESCRIPTIONS[label] for label in LABELS])
-    results["zero_shot_minilm"] = _score((test_e @ label_e.T).argmax(1).tolist(), test, None)
+    results["zero_shot_minilm"] = split_report((test_e @ label_e.T).argmax(1).tolist(), test)
     return results
 
 
@@ -98,22 +83,22 @@ def main(
     splits = corpus.split(corpus.load())
     test = splits["test"]
     results: dict = {"test_transcripts": len(test), "test_segments": sum(len(t.segments) for t in test)}
-    probs = {}
-    for backend in ("onnx-int8", "onnx-fp32"):
-        clf = SegmentClassifier.load(weights, backend=backend, cache_dir=cache_dir)
-        probs[backend] = np.concatenate(clf.probabilities([t.segments for t in test]))
-        results[f"model_{backend}"] = _score(probs[backend].argmax(1).tolist(), test, probs[backend])
-        if backend == "onnx-int8":
-            pairs = [p for t in test for p in context_pairs(t.segments, clf.card["context"])]
-            raw = softmax(clf.logits(pairs), clf.temperature)
-            results["model_onnx-int8_unsmoothed"] = _score(raw.argmax(1).tolist(), test, raw)
-    served = SegmentClassifier.load(weights, cache_dir=cache_dir)
+    classifiers = {b: SegmentClassifier.load(weights, backend=b, cache_dir=cache_dir) for b in ("onnx-int8", "onnx-fp32")}
+    per_transcript = {b: clf.probabilities([t.segments for t in test]) for b, clf in classifiers.items()}
+    for backend, probs in per_transcript.items():
+        joined = np.concatenate(probs)
+        results[f"model_{backend}"] = split_report(joined.argmax(1).tolist(), test, joined)
+    int8 = classifiers["onnx-int8"]
+    raw = softmax(int8.logits([p for t in test for p in context_pairs(t.segments, int8.card["context"])]), int8.temperature)
+    results["model_onnx-int8_unsmoothed"] = split_report(raw.argmax(1).tolist(), test, raw)
+    served = classifiers[auto_backend(weights)]
     results[f"end_to_end_{served.backend_name}_resegmented"] = end_to_end(served, test)
-    results["int8_fp32_agreement"] = float((probs["onnx-int8"].argmax(1) == probs["onnx-fp32"].argmax(1)).mean())
+    agree = np.concatenate(per_transcript["onnx-int8"]).argmax(1) == np.concatenate(per_transcript["onnx-fp32"]).argmax(1)
+    results["int8_fp32_agreement"] = float(agree.mean())
     for style in ("clean", "asr"):
-        subset = [t for t in test if t.style == style]
-        style_probs = np.concatenate([probs["onnx-int8"][_rows(test, t)] for t in subset])
-        results[f"model_onnx-int8_{style}"] = _score(style_probs.argmax(1).tolist(), subset, style_probs)
+        picked = [(t, p) for t, p in zip(test, per_transcript["onnx-int8"], strict=True) if t.style == style]
+        joined = np.concatenate([p for _, p in picked])
+        results[f"model_onnx-int8_{style}"] = split_report(joined.argmax(1).tolist(), [t for t, _ in picked], joined)
     if not skip_baselines:
         results.update(baselines(splits["train"], test))
     out.write_text(json.dumps(results, indent=1) + "\n")
@@ -143,15 +128,6 @@ def end_to_end(clf: SegmentClassifier, transcripts: Sequence[corpus.LabelledTran
         segments = label_segments(clf, segment(nlp, [Transcript(format="zoom-vtt", utterances=tuple(utterances))]))[0]
         pred += [LABEL_TO_ID[s.label or ""] for s in segments for _ in s.text.split()]
     return classification_report(gold, pred, [1] * len(gold))
-
-
-def _rows(transcripts: Sequence[corpus.LabelledTranscript], target: corpus.LabelledTranscript) -> slice:
-    at = 0
-    for t in transcripts:
-        if t.id == target.id:
-            return slice(at, at + len(t.segments))
-        at += len(t.segments)
-    raise KeyError(target.id)
 
 
 def _print(results: dict) -> None:
