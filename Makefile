@@ -7,7 +7,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install model serve test lint train evaluate bench corpus-coverage
+.PHONY: install model serve test lint system-deps train evaluate bench corpus-coverage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,7 +22,8 @@ model: install
 	$(PY) -m scripts.build_model
 
 serve: model
-	@echo "Serving on http://127.0.0.1:$(PORT) (API docs at /docs)"
+	$(PY) -m scripts.keys dev
+	@echo "Serving on http://127.0.0.1:$(PORT) (report page at /, API docs at /docs)"
 	$(PY) -m uvicorn api.serve:app --host 127.0.0.1 --port $(PORT)
 
 lint: install
@@ -30,7 +31,10 @@ lint: install
 	$(VENV)/bin/mypy api models pipeline scripts
 	$(VENV)/bin/lint-imports
 
-test: lint model
+system-deps:
+	scripts/system_deps.sh
+
+test: lint model system-deps
 	$(PY) -m pytest
 
 train: install

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.classifier import DEFAULT_CACHE
@@ -35,11 +35,47 @@ class Settings(BaseSettings):
     low_rapport_share: float = Field(0.05, ge=0, le=1)
     timeline_window_seconds: float = Field(300.0, gt=0)
 
+    data_dir: Path = Field(Path("data"), description="Where the embedded SQLite database lives.")
+    database_url: str | None = Field(
+        None, validation_alias=AliasChoices("DATABASE_URL", "BALANCE_DATABASE_URL"),
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; unset means SQLite in data_dir.",
+    )
+    analyze_requires_key: bool = Field(False, description="Also demand an API key on the stateless /v1/analyze.")
+    worker_enabled: bool = Field(True, description="Run the job worker inside the API process.")
+    worker_threads: int = Field(1, ge=1)
+    worker_poll_seconds: float = Field(0.5, gt=0)
+    job_lease_seconds: float = Field(30.0, gt=0, description="A running job untouched this long is taken over.")
+    job_max_attempts: int = Field(5, ge=1)
+    job_backoff_seconds: float = Field(2.0, ge=0, description="Retry n waits backoff * 2^(n-1).")
+    callback_url: str | None = Field(None, description="POST every finished analysis here, HMAC-signed.")
+    callback_secret: SecretStr | None = None
+    http_timeout_seconds: float = Field(30.0, gt=0, description="For downloads from Zoom and Gong and callbacks.")
+    webhook_org: str = Field("default", description="Organisation that webhook deliveries are stored under.")
+    zoom_webhook_secret: SecretStr | None = None
+    zoom_max_skew_seconds: int = Field(300, ge=1)
+    gong_webhook_public_key: str | None = Field(None, description="PEM of Gong's RS256 key for signed-JWT webhooks.")
+    gong_webhook_url: str | None = Field(None, description="Our webhook URL exactly as configured in Gong.")
+    gong_webhook_key: SecretStr | None = Field(None, description="The key for Gong's URL-key webhook mode.")
+    gong_api_base: str = "https://api.gong.io"
+    gong_access_key: str | None = None
+    gong_access_key_secret: SecretStr | None = None
+
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         if self.environment == "production" and self.model_backend == "torch":
             raise ValueError("BALANCE_MODEL_BACKEND=torch is the reference path; serve onnx-int8 in production")
+        if self.environment == "production":
+            for name in ("callback_secret", "zoom_webhook_secret", "gong_webhook_key", "gong_access_key_secret"):
+                secret = getattr(self, name)
+                if secret is not None and (len(secret.get_secret_value()) < 16 or "change" in secret.get_secret_value()):
+                    raise ValueError(f"BALANCE_{name.upper()} looks like a placeholder; set a real secret in production")
+        if self.callback_url and self.callback_secret is None:
+            raise ValueError("BALANCE_CALLBACK_URL needs BALANCE_CALLBACK_SECRET so receivers can verify the callback")
         return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'balance.db').resolve()}"
 
     def analysis_config(self) -> AnalysisConfig:
         """The pipeline's frozen config, built from these settings."""

@@ -10,6 +10,7 @@ from api.config import Settings
 from api.errors import ApiError
 from api.metrics import Metrics
 from api.runner import AnalysisRunner
+from api.store.db import Database
 from models.classifier import SegmentClassifier
 from pipeline.analyze import AnalysisConfig, analyze_one
 from pipeline.analyze import Request as AnalysisRequest
@@ -43,6 +44,10 @@ def _runner(request: Request) -> AnalysisRunner:
     return request.app.state.runner
 
 
+def _database(request: Request) -> Database:
+    return request.app.state.db
+
+
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
@@ -50,3 +55,4 @@ def _settings(request: Request) -> Settings:
 AnalyzerDep = Annotated[Analyzer, Depends(_analyzer)]
 RunnerDep = Annotated[AnalysisRunner, Depends(_runner)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+DatabaseDep = Annotated[Database, Depends(_database)]

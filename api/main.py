@@ -1,25 +1,37 @@
-"""The HTTP service: create_app wires settings, models (loaded once, in the lifespan) and routes."""
+"""The HTTP service: create_app wires settings, storage, models (loaded once, in the lifespan) and routes."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
+import httpx
 from fastapi import FastAPI
 
 from api import errors, metrics
 from api.config import Settings, get_settings
 from api.deps import Analyzer
-from api.routes import analyze, health
+from api.jobs import Processor
+from api.routes import analyze, health, transcripts, webhooks
 from api.runner import AnalysisRunner
+from api.store.db import Database, migrate
+from api.worker import Worker
 from models.classifier import SegmentClassifier
 from pipeline.segment import load_nlp
 
 
-def _load(settings: Settings, registry: metrics.Metrics) -> Analyzer:
+def load_analyzer(settings: Settings, registry: metrics.Metrics) -> Analyzer:
     classifier = SegmentClassifier.load(
         backend=settings.model_backend, cache_dir=settings.model_cache_dir, threads=settings.model_threads
     )
     return Analyzer(nlp=load_nlp(), classifier=classifier, config=settings.analysis_config(), metrics=registry)
+
+
+def make_worker(settings: Settings, db: Database, analyzer: Analyzer, registry: metrics.Metrics) -> Worker:
+    """A worker with its own HTTP client (timeouts, connection retries) for downloads and callbacks."""
+    http = httpx.Client(timeout=settings.http_timeout_seconds, transport=httpx.HTTPTransport(retries=2))
+    return Worker(db, Processor(db, analyzer, settings, http), registry, threads=settings.worker_threads,
+                  poll_seconds=settings.worker_poll_seconds, lease_seconds=settings.job_lease_seconds,
+                  backoff_seconds=settings.job_backoff_seconds)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +40,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.analyzer = await anyio.to_thread.run_sync(_load, settings, app.state.metrics)
+        await anyio.to_thread.run_sync(migrate, app.state.db.engine)
+        app.state.analyzer = await anyio.to_thread.run_sync(load_analyzer, settings, app.state.metrics)
+        worker = make_worker(settings, app.state.db, app.state.analyzer, app.state.metrics)
+        if settings.worker_enabled:
+            worker.start()
         yield
+        await anyio.to_thread.run_sync(worker.stop)
+        worker.processor.http.close()
 
     app = FastAPI(
         title="1:1 balance",
@@ -40,12 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics.Metrics()
     app.state.analyzer = None
+    app.state.db = Database(settings.db_url)
     app.state.runner = AnalysisRunner(
         settings.max_concurrent_analyses, settings.max_waiting_analyses,
         settings.request_timeout_seconds, settings.retry_after_seconds,
     )
     errors.install(app)
     metrics.install(app, app.state.metrics)
-    app.include_router(health.router)
-    app.include_router(analyze.router)
+    for module in (health, analyze, transcripts, webhooks):
+        app.include_router(module.router)
     return app

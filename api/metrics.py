@@ -16,6 +16,7 @@ class Metrics:
                                  buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32))
         self.segments = Counter("balance_segments_classified", "Segments classified", registry=self.registry)
         self.errors = Counter("balance_errors", "Error answers by code", ["code"], registry=self.registry)
+        self.jobs = Counter("balance_jobs", "Job attempts by kind and outcome", ["kind", "outcome"], registry=self.registry)
 
 
 def install(app: FastAPI, metrics: Metrics) -> None:

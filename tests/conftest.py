@@ -24,11 +24,12 @@ def classifier():
 
 
 @pytest.fixture(scope="session")
-def app_client():
+def app_client(tmp_path_factory):
     from fastapi.testclient import TestClient
 
     from api.config import Settings
     from api.main import create_app
 
-    with TestClient(create_app(Settings(environment="test"))) as client:
+    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"))
+    with TestClient(create_app(settings)) as client:
         yield client
