@@ -2,15 +2,18 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 import httpx
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, metrics
 from api.config import Settings, get_settings
 from api.deps import Analyzer
 from api.jobs import Processor
+from api.pages import routes as pages
 from api.routes import analyze, health, transcripts, webhooks
 from api.runner import AnalysisRunner
 from api.store.db import Database, migrate
@@ -67,4 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics.install(app, app.state.metrics)
     for module in (health, analyze, transcripts, webhooks):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

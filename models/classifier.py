@@ -1,7 +1,9 @@
-"""The segment classifier at inference: batched, length-sorted, int8 ONNX by default.
+"""The segment classifier at inference: batched, length-sorted, int8 ONNX by default once it matches fp32.
 
 Serving imports onnxruntime and tokenizers only; torch is loaded just for the fp32 reference backend
-and for the one-time build of the ONNX graphs (see models/build.py).
+and for the one-time build of the ONNX graphs (see models/build.py). The `onnx-cascade` backend runs
+int8 on every segment and re-scores with fp32 only where the smoothed int8 posterior is unsure (top-two
+margin under a threshold chosen on dev), which keeps fp32's labels at a fraction of its cost.
 """
 
 import json
@@ -20,7 +22,7 @@ from models.smoothing import sharpen, smooth_each
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 DEFAULT_CACHE = Path.home() / ".cache" / "oneonone-balance"
-BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch")
+BACKENDS = ("auto", "onnx-int8", "onnx-cascade", "onnx-fp32", "torch")
 INT8_GATE = 0.995
 Backend = Callable[[dict[str, np.ndarray]], np.ndarray]
 
@@ -62,22 +64,37 @@ def _torch_backend(weights_dir: Path, threads: int) -> Backend:
     return run
 
 
-def int8_agreement(weights_dir: Path) -> float:
-    """Share of test segments where int8 and fp32 agree, as scripts/evaluate.py measured it (0 if never)."""
+def evaluation(weights_dir: Path) -> dict:
+    """What scripts/evaluate.py measured on the test split (empty before its first run)."""
     report = weights_dir / "evaluation.json"
-    return float(json.loads(report.read_text()).get("int8_fp32_agreement", 0.0)) if report.exists() else 0.0
+    return json.loads(report.read_text()) if report.exists() else {}
+
+
+def choose_backend(measured: dict) -> str:
+    """The fastest path whose labels agree with fp32 on at least 99.5% of test segments: int8, the cascade, or fp32."""
+    if measured.get("int8_fp32_agreement", 0.0) >= INT8_GATE:
+        return "onnx-int8"
+    if measured.get("cascade", {}).get("test_agreement", 0.0) >= INT8_GATE:
+        return "onnx-cascade"
+    return "onnx-fp32"
 
 
 def auto_backend(weights_dir: Path) -> str:
-    """int8 once its labels agree with fp32 on at least 99.5% of test segments, else fp32."""
-    return "onnx-int8" if int8_agreement(weights_dir) >= INT8_GATE else "onnx-fp32"
+    return choose_backend(evaluation(weights_dir))
+
+
+def margins(probs: np.ndarray) -> np.ndarray:
+    top = np.sort(probs, axis=1)
+    return top[:, -1] - top[:, -2]
 
 
 class SegmentClassifier:
     """Label segments of whole conversations; each segment is read with its neighbours."""
 
-    def __init__(self, backend: Backend, backend_name: str, tokenizer_path: Path, card: dict) -> None:
-        self._backend = backend
+    def __init__(self, backend: Backend, backend_name: str, tokenizer_path: Path, card: dict,
+                 fallback: Backend | None = None, margin: float = 0.0) -> None:
+        self.backend = backend
+        self._fallback, self._margin = fallback, margin
         self._tokenizer = load_tokenizer(str(tokenizer_path))
         self.backend_name = backend_name
         self.card = card
@@ -97,8 +114,12 @@ class SegmentClassifier:
         cache_dir: Path = DEFAULT_CACHE,
         threads: int = 0,
         progress: Progress | None = None,
+        margin: float | None = None,
     ) -> "SegmentClassifier":
-        """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see auto_backend)."""
+        """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see auto_backend).
+
+        `margin` overrides the cascade's re-scoring threshold, which otherwise comes from evaluation.json.
+        """
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
         if backend == "auto":
@@ -107,16 +128,39 @@ class SegmentClassifier:
         built = ensure_built(weights_dir, cache_dir, progress)
         if backend == "torch":
             return cls(_torch_backend(weights_dir, threads), backend, built / "tokenizer.json", card)
+        tokenizer = built / "tokenizer.json"
+        if backend == "onnx-cascade":
+            if margin is None:
+                margin = float(evaluation(weights_dir).get("cascade", {}).get("margin", 1.0))
+            return cls(_onnx_backend(built / "model.int8.onnx", threads), backend, tokenizer, card,
+                       fallback=_onnx_backend(built / "model.onnx", threads), margin=margin)
         graph = built / ("model.int8.onnx" if backend == "onnx-int8" else "model.onnx")
-        return cls(_onnx_backend(graph, threads), backend, built / "tokenizer.json", card)
+        return cls(_onnx_backend(graph, threads), backend, tokenizer, card)
 
-    def logits(self, pairs: Sequence[tuple[str, str | None]]) -> np.ndarray:
+    def logits(self, pairs: Sequence[tuple[str, str | None]], backend: Backend | None = None) -> np.ndarray:
         """Raw logits in input order; batches are length-sorted so padding stays near zero."""
         encoded = encode(self._tokenizer, pairs)
         out = np.zeros((len(encoded), len(LABELS)), dtype=np.float32)
         for batch in length_batches([len(ids) for ids, _ in encoded]):
-            out[batch] = self._backend(pad([encoded[i] for i in batch]))
+            out[batch] = (backend or self.backend)(pad([encoded[i] for i in batch]))
         return out
+
+    def posteriors(self, logits: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
+        """Calibrate, smooth each conversation along its label sequence, then recalibrate."""
+        smoothed = smooth_each(softmax(logits, self.temperature), lengths, self._transitions, self._alpha)
+        return sharpen(smoothed, self._posterior_temperature)
+
+    def rescore(self, pairs: Sequence[tuple[str, str | None]], logits: np.ndarray, lengths: Sequence[int],
+                margin: float, fallback: Backend) -> tuple[np.ndarray, np.ndarray]:
+        """Swap in fallback logits where the posterior's top-two margin is under `margin`.
+
+        Returns the new posterior and the indices that were re-scored.
+        """
+        unsure = np.flatnonzero(margins(self.posteriors(logits, lengths)) < margin)
+        if unsure.size:
+            logits = logits.copy()
+            logits[unsure] = self.logits([pairs[int(i)] for i in unsure], fallback)
+        return self.posteriors(logits, lengths), unsure
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
         """Calibrated, sequence-smoothed label probabilities per conversation, all in one batched pass."""
@@ -124,8 +168,12 @@ class SegmentClassifier:
         if not pairs:
             return [np.zeros((0, len(LABELS))) for _ in conversations]
         lengths = [len(conv) for conv in conversations]
-        smoothed = smooth_each(softmax(self.logits(pairs), self.temperature), lengths, self._transitions, self._alpha)
-        return np.split(sharpen(smoothed, self._posterior_temperature), np.cumsum(lengths)[:-1])
+        logits = self.logits(pairs)
+        if self._fallback is None:
+            probs = self.posteriors(logits, lengths)
+        else:
+            probs, _ = self.rescore(pairs, logits, lengths, self._margin, self._fallback)
+        return np.split(probs, np.cumsum(lengths)[:-1])
 
     def predict(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[list[Prediction]]:
         """Predict every segment of every conversation; inputs are left untouched."""

@@ -106,12 +106,12 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
 
     def naive() -> None:
         for p in pairs:
-            torch_clf._backend(pad(encode(torch_clf._tokenizer, [p])))
+            torch_clf.backend(pad(encode(torch_clf._tokenizer, [p])))
 
     def unsorted() -> None:
         encoded = encode(torch_clf._tokenizer, pairs)
         for i in range(0, len(encoded), 64):
-            torch_clf._backend(pad(encoded[i:i + 64]))
+            torch_clf.backend(pad(encoded[i:i + 64]))
 
     rows = {
         "naive one-at-a-time (torch fp32)": _time(naive, 1),

@@ -1,10 +1,12 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ["BALANCE_DATA_DIR"] = tempfile.mkdtemp(prefix="balance-tests-")
 
 DATA = Path(__file__).parent / "data"
 

@@ -15,8 +15,11 @@ from api.store.db import Database
 from api.webhooks import gong, zoom
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-REFUSED: dict[int | str, dict[str, Any]] = {401: {"description": "Bad or missing signature, or a stale (replayed) delivery"},
-           422: {"description": "Not JSON, or no transcript to fetch"}, 404: {"description": "This provider is not configured here"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Bad or missing signature, or a stale (replayed) delivery"},
+    404: {"description": "This provider is not configured here"},
+    422: {"description": "Not JSON, or no transcript to fetch"},
+}
 
 
 def _json(body: bytes) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def test_unknown_route_and_method(app_client):
 def test_health_ready_metrics_and_docs(app_client):
     assert app_client.get("/healthz").json() == {"status": "ok"}
     ready = app_client.get("/readyz").json()
-    assert ready["status"] == "ready" and ready["model"]["version"].split("+")[1] in {"onnx-int8", "onnx-fp32"}
+    assert ready["status"] == "ready" and ready["model"]["version"].split("+")[1] in {"onnx-int8", "onnx-cascade", "onnx-fp32"}
     app_client.post("/v1/analyze", files={"file": ("a.vtt", b"")})
     metrics = app_client.get("/metrics").text
     assert 'balance_errors_total{code="empty_transcript"}' in metrics

@@ -81,8 +81,9 @@ def test_zoom_url_validation_signs_the_plain_token(client):
     assert answer.status_code == 200 and answer.json() == {"plainToken": "abc123", "encryptedToken": expected}
 
 
-@pytest.mark.parametrize(("secret", "skew", "code"), [("forged-secret", 0, "bad_signature"), (ZOOM_SECRET, 301, "stale_timestamp"),
-                                                      (ZOOM_SECRET, -400, "stale_timestamp")])
+@pytest.mark.parametrize(("secret", "skew", "code"), [
+    ("forged-secret", 0, "bad_signature"), (ZOOM_SECRET, 301, "stale_timestamp"), (ZOOM_SECRET, -400, "stale_timestamp"),
+])
 def test_zoom_refuses_forged_and_replayed_deliveries(client, remote, secret, skew, code):
     answer = zoom_post(client, transcript_event(remote, "forged", "/rec/x.vtt"), secret=secret, ts=int(time.time()) - skew)
     assert answer.status_code == 401 and answer.json()["error"]["code"] == code

@@ -4,7 +4,7 @@ import socket
 import pytest
 
 from models import corpus
-from models.classifier import INT8_GATE, WEIGHTS_DIR, SegmentClassifier, auto_backend, int8_agreement
+from models.classifier import INT8_GATE, WEIGHTS_DIR, SegmentClassifier, auto_backend, choose_backend, evaluation
 from models.encoding import SegmentInput, context_pairs
 from models.labels import LABELS
 
@@ -64,9 +64,23 @@ def test_predict_is_batched_and_leaves_input_alone(classifier):
     assert classifier.predict([]) == []
 
 
-def test_auto_backend_serves_int8_only_past_the_agreement_gate(classifier):
-    expected = "onnx-int8" if int8_agreement(WEIGHTS_DIR) >= INT8_GATE else "onnx-fp32"
-    assert classifier.backend_name == expected == auto_backend(WEIGHTS_DIR)
+def test_auto_backend_serves_the_fastest_path_past_the_agreement_gate(classifier):
+    assert classifier.backend_name == auto_backend(WEIGHTS_DIR) == choose_backend(evaluation(WEIGHTS_DIR))
+    assert choose_backend({"int8_fp32_agreement": INT8_GATE, "cascade": {"test_agreement": 1.0}}) == "onnx-int8"
+    assert choose_backend({"int8_fp32_agreement": 0.97, "cascade": {"test_agreement": INT8_GATE}}) == "onnx-cascade"
+    assert choose_backend({"int8_fp32_agreement": 0.97, "cascade": {"test_agreement": 0.99}}) == "onnx-fp32"
+    assert choose_backend({}) == "onnx-fp32"
+
+
+def test_cascade_runs_between_int8_and_fp32():
+    """Margin 0 re-scores nothing (int8's labels); a margin over 1 re-scores everything (fp32's labels)."""
+    conversations = [t.segments for t in corpus.split(corpus.load())["test"][:4]]
+
+    def labels(backend: str, **kw) -> list[str]:
+        return [p.label for conv in SegmentClassifier.load(backend=backend, **kw).predict(conversations) for p in conv]
+
+    assert labels("onnx-cascade", margin=0.0) == labels("onnx-int8")
+    assert labels("onnx-cascade", margin=1.01) == labels("onnx-fp32")
 
 
 def test_int8_stays_close_to_fp32_on_test_split(classifier):

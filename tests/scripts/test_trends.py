@@ -2,7 +2,8 @@ import json
 
 from typer.testing import CliRunner
 
-from scripts.trends import app, creep, trend_rows
+from pipeline.trends import creep, trend_rows
+from scripts.trends import app
 
 runner = CliRunner()
 

@@ -18,7 +18,8 @@ def untimed(rows: list[tuple[str, str, str]]) -> list[Segment]:
 
 def stored_analysis(analysis_id: str, rows: list[tuple[str, float, float, str, str]] | None = None) -> Analysis:
     """A small, real profile of hand-labelled segments: enough for storage tests without the model."""
-    segments = timed(rows or [("Dana", 0, 10, "How are the deals?", "deal-status"), ("Sam", 10, 30, "Good, and I'm well.", "rapport")])
+    segments = timed(rows or [("Dana", 0, 10, "How are the deals?", "deal-status"),
+                              ("Sam", 10, 30, "Good, and I'm well.", "rapport")])
     roles: dict[str, tuple[Role, RoleSource]] = {"Dana": ("manager", "request"), "Sam": ("rep", "request")}
     profile, speakers = build_profile(segments, roles, ProfileConfig())
     return Analysis(id=analysis_id, format="text", duration_seconds=segments[-1].end, segments=segments, speakers=speakers,

@@ -77,7 +77,8 @@ def test_a_permanent_failure_does_not_retry(database):
     job_id = _job(database, max_attempts=5)
     _claim(database, "a")
     with database.session() as session:
-        assert jobs.fail(session=session, job_id=job_id, owner="a", reason="bad file", backoff_seconds=0, permanent=True) == "failed"
+        status = jobs.fail(session=session, job_id=job_id, owner="a", reason="bad file", backoff_seconds=0, permanent=True)
+    assert status == "failed"
 
 
 def test_renew_keeps_a_live_lease(database):

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the upload form and the balance report, built on the same analysis as /v1/analyze."""
