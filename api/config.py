@@ -59,13 +59,20 @@ class Settings(BaseSettings):
     gong_api_base: str = "https://api.gong.io"
     gong_access_key: str | None = None
     gong_access_key_secret: SecretStr | None = None
+    secret_key: SecretStr | None = Field(None, description="Signs login cookies and share links; required in production.")
+    session_hours: float = Field(12.0, gt=0, description="How long a browser login lasts.")
+    share_link_days: float = Field(7.0, gt=0, description="How long a report's share link works.")
+    trend_window_weeks: int = Field(3, ge=1, description="Weeks compared at each end for deal-review creep.")
+    creep_pp: float = Field(10.0, gt=0, description="Rise in deal-status share, in points, that flags creep.")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         if self.environment == "production" and self.model_backend == "torch":
             raise ValueError("BALANCE_MODEL_BACKEND=torch is the reference path; serve onnx-int8 in production")
         if self.environment == "production":
-            for name in ("callback_secret", "zoom_webhook_secret", "gong_webhook_key", "gong_access_key_secret"):
+            if self.secret_key is None:
+                raise ValueError("Set BALANCE_SECRET_KEY in production: it signs login cookies and share links")
+            for name in ("secret_key", "callback_secret", "zoom_webhook_secret", "gong_webhook_key", "gong_access_key_secret"):
                 secret = getattr(self, name)
                 if secret is not None and (len(secret.get_secret_value()) < 16 or "change" in secret.get_secret_value()):
                     raise ValueError(f"BALANCE_{name.upper()} looks like a placeholder; set a real secret in production")

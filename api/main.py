@@ -14,6 +14,8 @@ from api.config import Settings, get_settings
 from api.deps import Analyzer
 from api.jobs import Processor
 from api.pages import routes as pages
+from api.pages import stored as stored_pages
+from api.pages.access import Signer, signing_secret
 from api.routes import analyze, health, transcripts, webhooks
 from api.runner import AnalysisRunner
 from api.store.db import Database, migrate
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics.Metrics()
     app.state.analyzer = None
     app.state.db = Database(settings.db_url)
+    app.state.signer = Signer(signing_secret(settings), settings)
     app.state.runner = AnalysisRunner(
         settings.max_concurrent_analyses, settings.max_waiting_analyses,
         settings.request_timeout_seconds, settings.retry_after_seconds,
@@ -71,5 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, analyze, transcripts, webhooks):
         app.include_router(module.router)
     app.include_router(pages.router)
+    app.include_router(stored_pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

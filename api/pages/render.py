@@ -40,8 +40,9 @@ FORMAT_NAMES = {"auto": "Detect automatically", "zoom-vtt": "Zoom (.vtt)", "team
                 "vtt": "Other WebVTT (.vtt)", "srt": "SubRip (.srt)", "gong-json": "Gong (.json)",
                 "text": "Plain text or Otter (.txt)", "segments-json": "Segments JSON (.json)"}
 
-_ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-_ENV.filters.update(percent=svg.percent, clock=svg.clock, label_name=svg.name, ordered=svg.ordered)
+# The one template environment; api/pages/lists.py renders its pages through it too.
+ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+ENV.filters.update(percent=svg.percent, clock=svg.clock, label_name=svg.name, ordered=svg.ordered)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def palette_css() -> Markup:
     return Markup(rules)
 
 
-_ENV.globals["palette"] = palette_css()
+ENV.globals["palette"] = palette_css()
 
 
 def _rows(analysis: Analysis) -> list[Row]:
@@ -148,10 +149,15 @@ def _people(analysis: Analysis, manager: str | None, rep: str | None) -> tuple[s
 
 
 def render_report(analysis: Analysis, *, manager: str | None = None, rep: str | None = None,
-                  json_url: str | None = None, csv_url: str | None = None) -> str:
-    """The whole report page; without download URLs the JSON and CSV ride along in the page itself."""
+                  json_url: str | None = None, csv_url: str | None = None, share_action: str | None = None,
+                  share_link: str | None = None, back_url: str | None = None) -> str:
+    """The whole report page; without download URLs the JSON and CSV ride along in the page itself.
+
+    Stored reports add `share_action` (where the "create share link" form posts), `share_link` (a link just
+    made, shown to copy) and `back_url` (the list they came from); the upload path passes none of them.
+    """
     profile = analysis.profile
-    return _ENV.get_template("report.html").render(
+    return ENV.get_template("report.html").render(
         analysis=analysis,
         profile=profile,
         headline=headline(profile),
@@ -167,6 +173,9 @@ def render_report(analysis: Analysis, *, manager: str | None = None, rep: str | 
         csv_url=csv_url,
         analysis_json=None if json_url else script_json(analysis.model_dump_json()),
         csv_json=None if csv_url else script_json(json.dumps(segments_csv(analysis))),
+        share_action=share_action,
+        share_link=share_link,
+        back_url=back_url,
     )
 
 
@@ -174,4 +183,4 @@ def render_upload(*, error: str | None = None, format: str = "auto", manager: st
                   rep: str | None = None) -> str:
     """The upload form, with the last error and the fields the person already filled in."""
     formats = [(f, FORMAT_NAMES.get(f, f)) for f in FORMATS]
-    return _ENV.get_template("upload.html").render(error=error, format=format, manager=manager, rep=rep, formats=formats)
+    return ENV.get_template("upload.html").render(error=error, format=format, manager=manager, rep=rep, formats=formats)

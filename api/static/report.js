@@ -47,7 +47,14 @@
     });
   }
 
+  // A click into the share link selects all of it, ready to copy.
+  function shareLink() {
+    var input = document.getElementById("share-link");
+    if (input) input.addEventListener("focus", function () { input.select(); });
+  }
+
   dropZone();
   labelFilter();
   downloads();
+  shareLink();
 })();

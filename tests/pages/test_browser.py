@@ -1,81 +1,27 @@
 """The report pages in a real browser: Debian's chromium, driven by Selenium, against the app under uvicorn."""
 
-import base64
 import csv
 import io
-import socket
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from api.config import Settings
-from api.main import create_app
 from api.pages.render import headline
 from pipeline.schemas import Analysis
+from tests.utils.browser import SCREENSHOTS, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "zoom.vtt"
 MANAGER = "Nomvula Dlamini"
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900")
 HOSTILE_SPEECH = "<script>alert(1)</script>"
 HOSTILE_NAME = '"><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real app and model under uvicorn on a free 127.0.0.1 port, ready before the first test."""
-    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"), worker_enabled=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
-    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the server did not become ready in 60 s"
-        time.sleep(0.1)
-    yield base
-    uv.should_exit = True
-    thread.join(timeout=15)
-    sock.close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """One headless chromium for the module; missing binaries fail the run rather than skip it."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-    if missing:
-        pytest.fail(f"browser tests need Debian's chromium and chromedriver; missing {', '.join(missing)}. "
-                    "Install them with: apt-get install chromium chromium-driver", pytrace=False)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -190,30 +136,20 @@ def test_bad_upload_shows_the_form_again_with_the_error(browser, server, tmp_pat
     assert response.status_code == 415 and 'id="error"' in response.text
 
 
-def _screenshot(driver, name: str) -> None:
-    """The viewport as a person sees it, and the whole page for review."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
-    (SCREENSHOTS / f"{name}-full.png").write_bytes(base64.b64decode(shot["data"]))
-
-
 def test_report_fits_desktop_and_phone_screens(browser, server):
     browser.get(f"{server}/")
-    _screenshot(browser, "upload-desktop")
+    screenshot(browser, "upload-desktop")
     upload(browser, server, EXAMPLE, MANAGER)
-    _screenshot(browser, "report-desktop")
+    screenshot(browser, "report-desktop")
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
     try:
         browser.get(f"{server}/")
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-        _screenshot(browser, "upload-phone")
+        screenshot(browser, "upload-phone")
         upload(browser, server, EXAMPLE, MANAGER)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-        _screenshot(browser, "report-phone")
+        screenshot(browser, "report-phone")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert all((SCREENSHOTS / f"{name}.png").stat().st_size > 10_000 for name in ("report-desktop", "report-phone"))
