@@ -7,7 +7,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install model serve test lint system-deps train evaluate bench corpus-coverage
+.PHONY: install model serve test lint system-deps train evaluate bench bench-report corpus-coverage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,9 @@ evaluate: model
 
 bench: model
 	$(PY) -m scripts.bench
+
+bench-report: model
+	$(PY) -m scripts.bench_report
 
 corpus-coverage: install
 	$(PY) -m scripts.corpus coverage
