@@ -12,6 +12,7 @@ MAX_NAME_CHARS = 80
 MAX_NAME_WORDS = 6
 _PARTICLES = {"de", "da", "del", "van", "von", "der", "la", "le", "bin", "al", "di", "du"}
 _NAME_RE = re.compile(r"^[^\s:][^:?!.]{0,79}$|^(Dr|Mr|Mrs|Ms|St)\.[^:?!]{1,70}$")
+_DECORATED_RE = re.compile(r"^(?:>>\s*)?(?:\*\*(?P<bold>[^*:\n]{1,80}?):?\*\*:?|\[(?P<bracket>[^\]:\n]{1,80})\]:)\s*")
 
 
 def _candidates(text: str) -> dict[str, int]:
@@ -36,8 +37,17 @@ def _title_case(name: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() or w in _PARTICLES for w in name.replace(":", " ").split())
 
 
+def undecorate(text: str) -> str:
+    """Exporters dress names up: `[Dana Ruiz]: hi`, `**Dana Ruiz:** hi`, `>> Dana: hi` all become `Dana Ruiz: hi`."""
+    match = _DECORATED_RE.match(text)
+    if match:
+        return f"{(match['bold'] or match['bracket']).strip()}: {text[match.end():]}"
+    return text[2:].lstrip() if text.startswith(">>") else text
+
+
 def split_prefixes(texts: list[str]) -> list[tuple[str | None, str]]:
     """Split each text into (speaker or None, the words after the prefix)."""
+    texts = [undecorate(t) for t in texts]
     candidates = [_candidates(t) for t in texts]
     counts = Counter(name for names in candidates for name in set(names))
     repeated = {name for name, n in counts.items() if n > 1}

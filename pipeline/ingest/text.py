@@ -1,5 +1,6 @@
-"""Plain text: Otter-style `Name  01:23` headers, or `Name: text` lines with optional `[hh:mm:ss]` stamps
-(before the name, or after it as `Name (hh:mm:ss): text`)."""
+"""Plain text: Otter-style `Name  01:23` headers (also `[Name] 10:01:02`, `Name - 01:23`, or the name and
+the stamp on two lines), or `Name: text` lines with optional `[hh:mm:ss]` stamps (before the name, bare
+as `hh:mm:ss Name: text`, or after it as `Name (hh:mm:ss): text`)."""
 
 import re
 
@@ -7,8 +8,12 @@ from pipeline.ingest.common import Piece, assemble, timecode
 from pipeline.ingest.speakers import split_prefixes
 from pipeline.schemas import Transcript
 
-_HEADER_RE = re.compile(r"^(?P<name>[^\d\s:][^:]{0,78}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
-_STAMP_RE = re.compile(r"^[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]\s*")
+_TS = r"\d{1,2}:\d{2}(?::\d{2})?"
+_HEADER_RE = re.compile(rf"^\[?(?P<name>[^\d\s:\[][^:\]]{{0,78}}?)\]?\s*(?:[-–—|,]\s*)?\s(?P<ts>{_TS})\s*$")
+_BARE_TS_RE = re.compile(rf"^{_TS}$")
+_STAMP_RE = re.compile(
+    r"^(?:[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]|(?P<bare>\d{1,2}:\d{2}:\d{2})(?=\s))\s*"
+)
 _NAME_STAMP_RE = re.compile(
     r"^(?P<name>[^:\[\]()]{1,80}?)\s*[\[(](?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]\s*:\s*(?P<text>.*)$"
 )
@@ -19,7 +24,21 @@ def _with_ends(starts: list[float | None]) -> list[float | None]:
     return [*starts[1:], None] if all(s is not None for s in starts) else [None] * len(starts)
 
 
+def _join_split_headers(lines: list[str]) -> list[str]:
+    """`Name` on one line and `00:01` on the next (some exporters) become one `Name  00:01` header line."""
+    out: list[str] = []
+    for line in lines:
+        previous = next((n for n in range(len(out) - 1, -1, -1) if out[n].strip()), None)
+        if (_BARE_TS_RE.match(line.strip()) and previous is not None and len(out[previous].split()) <= 6
+                and not _BARE_TS_RE.match(out[previous].strip()) and not out[previous].rstrip().endswith((".", "?", "!", ","))):
+            out[previous] = f"{out[previous].strip()}  {line.strip()}"
+            continue
+        out.append(line)
+    return out
+
+
 def _otter(lines: list[str]) -> list[Piece] | None:
+    lines = _join_split_headers(lines)
     headers = [(n, m) for n, line in enumerate(lines) if (m := _HEADER_RE.match(line.strip()))]
     if not headers or headers[0][0] != next(n for n, line in enumerate(lines) if line.strip()):
         return None
@@ -46,7 +65,7 @@ def _lines(lines: list[str]) -> list[Piece]:
             continue
         line = _stamp_first(line.strip())
         match = _STAMP_RE.match(line)
-        starts.append(timecode(match["ts"], f"text line {n}") if match else None)
+        starts.append(timecode(match["ts"] or match["bare"], f"text line {n}") if match else None)
         texts.append(line[match.end():] if match else line)
     ends = _with_ends(starts)
     stamped = all(s is not None for s in starts)

@@ -166,3 +166,25 @@ def test_generated_transcripts_keep_every_word_in_every_format(nlp, utts, fmt):
     assert " ".join(u.text for u in transcript.utterances).split() == spoken
     segments = segment(nlp, [transcript])[0]
     assert " ".join(s.text for s in segments).split() == spoken
+
+
+@pytest.mark.parametrize(("data", "fmt", "starts"), [
+    (b"1\n00:00:01,000 --> 00:00:04,000\n[Dana Ruiz]: Hi Sam, how was the weekend?\n\n"
+     b"2\n00:00:04,500 --> 00:00:08,000\n[Sam Lee]: Good, went hiking.\n", "srt", [1.0, 4.5]),
+    (b"00:00:01 Dana Ruiz: Hi Sam, how was the weekend?\n00:00:05 Sam Lee: Good, went hiking.\n", "text", [1.0, 5.0]),
+    (b"[Dana Ruiz] 00:00:01\nHi Sam, how was the weekend?\n\n[Sam Lee] 00:00:05\nGood, went hiking.\n", "text", [1.0, 5.0]),
+    (b"Dana Ruiz - 00:01\nHi Sam, how was the weekend?\nSam Lee - 00:05\nGood, went hiking.\n", "text", [1.0, 5.0]),
+    (b"Dana Ruiz\n00:01\nHi Sam, how was the weekend?\nSam Lee\n00:05\nGood, went hiking.\n", "text", [1.0, 5.0]),
+    (b">> Dana Ruiz: Hi Sam, how was the weekend?\n>> Sam Lee: Good, went hiking.\n", "text", [None, None]),
+    (b"**Dana Ruiz:** Hi Sam, how was the weekend?\n**Sam Lee**: Good, went hiking.\n", "text", [None, None]),
+])
+def test_exporters_dressed_up_names_and_stamps(data, fmt, starts):
+    transcript = parse(data)
+    assert transcript.format == fmt
+    assert [(u.speaker, u.start, u.text) for u in transcript.utterances] == [
+        ("Dana Ruiz", starts[0], "Hi Sam, how was the weekend?"), ("Sam Lee", starts[1], "Good, went hiking.")]
+
+
+def test_a_clock_time_opening_a_sentence_stays_speech():
+    transcript = parse(b"Dana Ruiz: Are we still on for Thursday?\nSam Lee: 10:30 works, see you then.\n")
+    assert transcript.utterances[1].text == "10:30 works, see you then."
