@@ -3,6 +3,7 @@
 import re
 
 from pipeline.errors import JSONShapeError
+from pipeline.ingest import gong_json
 from pipeline.ingest.jsonshape import load_json
 
 _SRT_TIMING = re.compile(r"^\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-", re.M)
@@ -18,7 +19,7 @@ def detect(text: str) -> str:
             return "teams-vtt"
         return "zoom-vtt" if _ZOOM_CUE.search(text) else "vtt"
     if head.startswith("{") or re.match(r"\[\s*[{\]]", head):
-        data = load_json(text, "JSON")
+        data = gong_json.one_call(load_json(text, "JSON"))
         if isinstance(data, dict) and "callTranscripts" in data:
             return "gong-json"
         if isinstance(data, dict) and "segments" in data:

@@ -70,9 +70,18 @@ def party_role(party: Party) -> Role | None:
     return None
 
 
+def one_call(data: Any) -> Any:
+    """Also take one element of `callTranscripts` saved alone, or its bare `transcript` list."""
+    if isinstance(data, dict) and "transcript" in data and "callTranscripts" not in data:
+        return {**data, "callTranscripts": [data]}
+    if isinstance(data, list) and data and all(isinstance(m, dict) and "sentences" in m for m in data):
+        return {"callTranscripts": [{"transcript": data}]}
+    return data
+
+
 def parse(text: str, parties: list[dict[str, Any]] | None = None) -> Transcript:
     """Parse one call; `parties` may come from a separate `/v2/calls/extensive` file."""
-    data = validate(GongFile, load_json(text, "gong-json"), "gong-json", _EXPECTED)
+    data = validate(GongFile, one_call(load_json(text, "gong-json")), "gong-json", _EXPECTED)
     if len(data.callTranscripts) != 1:
         raise JSONShapeError(
             f"field 'callTranscripts' holds {len(data.callTranscripts)} calls; upload exactly one call per file."

@@ -1,4 +1,5 @@
 import codecs
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -188,3 +189,12 @@ def test_exporters_dressed_up_names_and_stamps(data, fmt, starts):
 def test_a_clock_time_opening_a_sentence_stays_speech():
     transcript = parse(b"Dana Ruiz: Are we still on for Thursday?\nSam Lee: 10:30 works, see you then.\n")
     assert transcript.utterances[1].text == "10:30 works, see you then."
+
+
+def test_one_gong_call_saved_alone_is_read():
+    call = json.loads((DATA / "gong.json").read_text())
+    whole = parse((DATA / "gong.json").read_bytes())
+    alone = parse(json.dumps({**call["callTranscripts"][0], "parties": call["parties"]}).encode())
+    bare = parse(json.dumps(call["callTranscripts"][0]["transcript"]).encode(), "gong-json")
+    assert alone.format == "gong-json" and alone.utterances == whole.utterances and alone.roles == whole.roles
+    assert [u.text for u in bare.utterances] == [u.text for u in whole.utterances]
