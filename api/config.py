@@ -5,14 +5,15 @@ Only api/ reads the environment; the pipeline gets frozen config objects built f
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from models.classifier import DEFAULT_CACHE
-from pipeline.analyze import AnalysisConfig
-from pipeline.profile import ProfileConfig
+
+if TYPE_CHECKING:
+    from pipeline.analyze import AnalysisConfig
 
 
 class Settings(BaseSettings):
@@ -84,8 +85,15 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'balance.db').resolve()}"
 
-    def analysis_config(self) -> AnalysisConfig:
-        """The pipeline's frozen config, built from these settings."""
+    def analysis_config(self) -> "AnalysisConfig":
+        """The pipeline's frozen config, built from these settings.
+
+        Imported here, not at the top: api/serve.py reads the settings before it may import spaCy, whose
+        thinc would otherwise load torch into the serving process.
+        """
+        from pipeline.analyze import AnalysisConfig
+        from pipeline.profile import ProfileConfig
+
         return AnalysisConfig(
             max_words=self.max_words,
             profile=ProfileConfig(
