@@ -179,9 +179,10 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     smoothed = smoothed_probs(best["logits"], splits["dev"], temperature, transitions, alpha)
     posterior_temperature = fit_temperature(np.log(smoothed + 1e-9).astype(np.float32), dev_gold)
     dev_report = evaluate_split(sharpen(smoothed, posterior_temperature), splits["dev"])
+    corpus_sha = corpus.file_hash()
     card = {
         "name": "oneonone-segment-classifier",
-        "version": f"minilm-lora-{config.context}-v1",
+        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}",
         "label_set": LABEL_SET_VERSION,
         "labels": list(LABELS),
         "base": base_model_info(),
@@ -192,7 +193,7 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
                       "dev_macro_f1_by_alpha": {str(a): round(r["macro_f1"], 4) for a, r in by_alpha.items()}},
         "lora": {"r": config.lora_r, "alpha": config.lora_alpha, "targets": LORA_TARGETS},
         "train": asdict(config),
-        "corpus_sha256": corpus.file_hash(),
+        "corpus_sha256": corpus_sha,
         "train_transcripts": len(train_set),
         "train_segments": len(clean),
         "history": history,
