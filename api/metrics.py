@@ -4,7 +4,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class Metrics:
@@ -17,6 +17,7 @@ class Metrics:
         self.segments = Counter("balance_segments_classified", "Segments classified", registry=self.registry)
         self.errors = Counter("balance_errors", "Error answers by code", ["code"], registry=self.registry)
         self.jobs = Counter("balance_jobs", "Job attempts by kind and outcome", ["kind", "outcome"], registry=self.registry)
+        self.job_queue = Gauge("balance_job_queue", "Jobs in the database by status", ["status"], registry=self.registry)
 
 
 def install(app: FastAPI, metrics: Metrics) -> None:

@@ -4,7 +4,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from api.store import jobs
+
 router = APIRouter(tags=["operations"])
+JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 @router.get("/healthz")
@@ -24,6 +27,11 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    """Expose Prometheus metrics."""
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+def metrics(request: Request) -> Response:
+    """Expose Prometheus metrics, with the job queue's depth read from the database at scrape time."""
+    registry = request.app.state.metrics
+    with request.app.state.db.session() as session:
+        by_status = jobs.counts(session=session)
+    for status in JOB_STATUSES:
+        registry.job_queue.labels(status=status).set(by_status.get(status, 0))
+    return Response(generate_latest(registry.registry), media_type=CONTENT_TYPE_LATEST)

@@ -88,5 +88,5 @@ def get_job(*, session: Session, org: str, job_id: str) -> Job | None:
 
 
 def counts(*, session: Session) -> dict[str, int]:
-    """Jobs per status, for /metrics and the crash test."""
+    """Jobs per status: how much work is queued, running, done or failed."""
     return dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).all())  # type: ignore[arg-type]

@@ -107,5 +107,6 @@ def test_health_ready_metrics_and_docs(app_client):
     metrics = app_client.get("/metrics").text
     assert 'balance_errors_total{code="empty_transcript"}' in metrics
     assert "balance_http_request_seconds_bucket" in metrics
+    assert 'balance_job_queue{status="queued"}' in metrics
     assert app_client.get("/openapi.json").json()["paths"]["/v1/analyze"]["post"]["requestBody"]
     assert app_client.get("/docs").status_code == 200

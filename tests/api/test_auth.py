@@ -49,6 +49,8 @@ def test_another_organisation_sees_nothing(service):
     client, headers = service
     job = _analysed(client, headers["acme"])
     assert job["status"] == "done"
+    done = next(line for line in client.get("/metrics").text.splitlines() if line.startswith('balance_job_queue{status="done"}'))
+    assert float(done.split()[-1]) >= 1
     mine = client.get(f"/v1/analyses/{job['analysis_id']}", headers=headers["acme"])
     assert mine.status_code == 200 and mine.json()["manager"] == "Dana Ruiz" and mine.json()["meeting_date"] == "2026-11-02"
     for path in (f"/v1/analyses/{job['analysis_id']}", f"/v1/jobs/{job['id']}"):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from api.store import keys
+from api.store import jobs, keys
 from api.store.db import Database, migrate
 from api.store.tables import AnalysisRow, Job
 
@@ -40,7 +40,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen:
 
 def _statuses(db: Database) -> dict[str, int]:
     with db.session() as session:
-        return dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).all())
+        return jobs.counts(session=session)
 
 
 def test_kill_9_loses_no_job_and_doubles_none(tmp_path):

@@ -41,9 +41,11 @@ def _log_in(driver, base: str, raw: str, path: str = "/reports") -> None:
     driver.delete_all_cookies()
     driver.get(f"{base}{path}")
     assert driver.find_element(By.ID, "login"), "a stranger is sent to the login page"
+    form = driver.find_element(By.ID, "login")
     driver.find_element(By.ID, "api_key").send_keys(raw)
     driver.find_element(By.CSS_SELECTOR, "#login button").click()
-    WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith(path))
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(form))
+    assert driver.current_url.removeprefix(base) == path
 
 
 def test_login_then_reports_then_one_report(browser, live, stored):
