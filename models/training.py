@@ -27,7 +27,7 @@ from models.modeling import SegmentModel
 from models.smoothing import sharpen, smooth_each, transition_matrix
 
 LORA_TARGETS = ["query", "key", "value", "dense"]
-ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
+ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
 
 
 @dataclass(frozen=True)
