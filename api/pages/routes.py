@@ -5,11 +5,13 @@ from functools import partial
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from api.config import Settings
 from api.deps import Analyzer, AnalyzerDep, RunnerDep, SettingsDep
 from api.errors import STATUS_CODES, ApiError
+from api.pages.access import ViewerDep
 from api.pages.render import render_report, render_upload
 from api.uploads import Upload, read_upload
 from pipeline.analyze import Request as AnalysisRequest
@@ -34,15 +36,25 @@ def _analyse(analyzer: Analyzer, upload: Upload) -> Analysis:
     return analyzer(AnalysisRequest(transcript=transcript, manager=upload.manager, rep=upload.rep))
 
 
+def _needs_login(settings: Settings, org: str | None) -> bool:
+    """The page follows /v1/analyze: open unless BALANCE_ANALYZE_REQUIRES_KEY, then a logged-in browser only."""
+    return settings.analyze_requires_key and org is None
+
+
 @router.get("/", response_class=HTMLResponse)
-async def upload_page() -> HTMLResponse:
+async def upload_page(settings: SettingsDep, org: ViewerDep) -> Response:
     """Show the upload form: the way in for someone who has a transcript and no API client."""
+    if _needs_login(settings, org):
+        return RedirectResponse("/login?next=/", status_code=303)
     return HTMLResponse(render_upload())
 
 
 @router.post("/report", response_class=HTMLResponse)
-async def report(request: Request, analyzer: AnalyzerDep, runner: RunnerDep, settings: SettingsDep) -> HTMLResponse:
+async def report(request: Request, analyzer: AnalyzerDep, runner: RunnerDep, settings: SettingsDep, org: ViewerDep
+                 ) -> Response:
     """Analyse an uploaded transcript like /v1/analyze and show its balance report, or the form with the error."""
+    if _needs_login(settings, org):
+        return RedirectResponse("/login?next=/", status_code=303)
     upload: Upload | None = None
     try:
         upload = await read_upload(request, settings.max_upload_bytes)

@@ -116,3 +116,15 @@ def test_trends_show_weekly_shares_and_deal_review_creep(site):
     assert page.count("data-week=") >= 6
     assert 'id="creep"' in page and "creep" in page.lower()
     assert _browser(app, raw["globex"]).get("/trends?role=rep&name=Sam").text.count("data-week=") == 0
+
+
+def test_upload_page_follows_the_analyze_key_setting(tmp_path):
+    strict = Settings(environment="test", data_dir=tmp_path, worker_enabled=False, analyze_requires_key=True)
+    app = create_app(strict)
+    with TestClient(app, base_url=BASE, follow_redirects=False) as client:
+        with app.state.db.session() as session:
+            raw = keys.create_key(session=session, org="acme", name="t")[1]
+        assert client.get("/").headers["location"] == "/login?next=/"
+        assert client.post("/report", files={"file": ("a.vtt", b"x")}).status_code == 303
+        client.post("/login", data={"api_key": raw, "next": "/"})
+        assert client.get("/").status_code == 200
