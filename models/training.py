@@ -35,7 +35,7 @@ class TrainConfig:
     """Every knob of a run, stored in the model card; checked up front so a typo fails before training."""
 
     seed: int = 13
-    epochs: int = 4
+    epochs: int = 5
     batch_rows: int = 32
     lr: float = 6e-4
     head_lr: float = 2e-3
@@ -182,7 +182,7 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     corpus_sha = corpus.file_hash()
     card = {
         "name": "oneonone-segment-classifier",
-        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}",
+        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}-e{config.epochs}",
         "label_set": LABEL_SET_VERSION,
         "labels": list(LABELS),
         "base": base_model_info(),

@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False)
 def main(
     out: Path = typer.Option(WEIGHTS_DIR, help="Where adapter.safetensors and model_card.json go."),
     seed: int = 13,
-    epochs: int = 4,
+    epochs: int = 5,
     context: str = typer.Option("prev", help="none | prev | both: which neighbours the model reads."),
     asr_augment: float = typer.Option(0.35, help="Share of training rows shown lowercased without punctuation."),
     lora_r: int = 16,
