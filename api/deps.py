@@ -11,9 +11,11 @@ from api.errors import ApiError
 from api.metrics import Metrics
 from api.runner import AnalysisRunner
 from api.store.db import Database
+from api.uploads import Upload
 from models.classifier import SegmentClassifier
 from pipeline.analyze import AnalysisConfig, analyze_one
 from pipeline.analyze import Request as AnalysisRequest
+from pipeline.ingest import parse
 from pipeline.schemas import Analysis
 
 
@@ -30,6 +32,10 @@ class Analyzer:
         analysis = analyze_one(request, nlp=self.nlp, classifier=self.classifier, config=self.config)
         self.metrics.segments.inc(len(analysis.segments))
         return analysis
+
+    def upload(self, upload: Upload) -> Analysis:
+        """Parse and analyse raw bytes: the one path for /v1/analyze, the upload page and stored jobs."""
+        return self(AnalysisRequest(transcript=parse(upload.data, upload.format), manager=upload.manager, rep=upload.rep))
 
 
 def _analyzer(request: Request) -> Analyzer:

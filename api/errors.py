@@ -1,5 +1,8 @@
 """One error body for every 4xx and 5xx: {"error": {"code", "message"}} (API.md)."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,23 +22,41 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
+@dataclass(frozen=True)
+class Failure:
+    status: int
+    code: str
+    message: str
+    headers: Mapping[str, str] | None = None
+
+
 def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}
+
+
+def describe(exc: ApiError | TranscriptError | StarletteHTTPException) -> Failure:
+    """The status, code, message and headers of an error: one mapping for the JSON API and the HTML pages."""
+    if isinstance(exc, ApiError):
+        return Failure(exc.status, exc.code, exc.message, exc.headers)
+    if isinstance(exc, StarletteHTTPException):
+        return Failure(exc.status_code, STATUS_CODES.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
+    return Failure(413 if isinstance(exc, TranscriptTooLongError) else 422, exc.code, str(exc))
+
+
+def _answer(failure: Failure) -> JSONResponse:
+    return JSONResponse(error_body(failure.code, failure.message), status_code=failure.status,
+                        headers=dict(failure.headers) if failure.headers else None)
 
 
 def install(app: FastAPI) -> None:
     """Map pipeline errors, validation errors and HTTP errors onto the one body shape."""
 
     @app.exception_handler(TranscriptError)
-    async def transcript_error(request: Request, exc: TranscriptError) -> JSONResponse:
-        status = 413 if isinstance(exc, TranscriptTooLongError) else 422
-        request.app.state.metrics.errors.labels(code=exc.code).inc()
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=status)
-
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        request.app.state.metrics.errors.labels(code=exc.code).inc()
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
+    async def counted_error(request: Request, exc: ApiError | TranscriptError) -> JSONResponse:
+        failure = describe(exc)
+        request.app.state.metrics.errors.labels(code=failure.code).inc()
+        return _answer(failure)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -46,5 +67,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = STATUS_CODES.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+        return _answer(describe(exc))

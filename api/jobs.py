@@ -19,9 +19,8 @@ from api.deps import Analyzer
 from api.store import analyses, jobs
 from api.store.db import Database
 from api.store.tables import Job, TranscriptRow
+from api.uploads import Upload
 from api.webhooks import gong, zoom
-from pipeline.analyze import Request as AnalysisRequest
-from pipeline.ingest import parse
 
 
 class PermanentError(Exception):
@@ -59,8 +58,8 @@ class Processor:
         transcript_id = job.transcript_id or self._download(job, owner)
         with self.db.session() as session:
             transcript = self._transcript(session, transcript_id)
-            raw, fmt, manager, rep = transcript.raw, transcript.format, transcript.manager, transcript.rep
-        analysis = self.analyzer(AnalysisRequest(transcript=parse(raw, fmt), manager=manager, rep=rep))
+            upload = Upload(transcript.raw, transcript.format, transcript.manager, transcript.rep)
+        analysis = self.analyzer.upload(upload)
         with self.db.session() as session:
             if not jobs.finish(session=session, job=job, owner=owner, analysis_id=analysis.id):
                 raise LeaseLost(job.id)
@@ -80,22 +79,21 @@ class Processor:
     def _download(self, job: Job, owner: str) -> str:
         """Fetch the transcript a webhook pointed at and keep its bytes before any analysis is tried."""
         if job.kind == "zoom":
-            raw, source, when = zoom.download(self.http, job.payload), "zoom", job.payload.get("start_time")
+            raw, fmt, when = zoom.download(self.http, job.payload), "zoom-vtt", job.payload.get("start_time")
         elif job.kind == "gong":
             s = self.settings
             if not (s.gong_access_key and s.gong_access_key_secret):
                 raise PermanentError("Gong API credentials are not set (BALANCE_GONG_ACCESS_KEY and _SECRET).")
             raw = gong.fetch(self.http, base=s.gong_api_base.rstrip("/"), access_key=s.gong_access_key,
                              secret=s.gong_access_key_secret.get_secret_value(), call_id=job.payload["call_id"])
-            source, when = "gong", job.payload.get("started")
+            fmt, when = "gong-json", job.payload.get("started")
         else:
             raise PermanentError(f"Unknown job kind '{job.kind}'.")
         with self.db.session() as session:
             row = session.get(Job, job.id, populate_existing=True)
             if row is None or row.lease_owner != owner or row.status != "running":
                 raise LeaseLost(job.id)
-            fmt = "zoom-vtt" if source == "zoom" else "gong-json"
-            transcript = analyses.save_transcript(session=session, org=job.org, source=source, format=fmt, raw=raw,
+            transcript = analyses.save_transcript(session=session, org=job.org, source=job.kind, format=fmt, raw=raw,
                                                   meeting_date=_date(when))
             row.transcript_id = transcript.id
             return transcript.id

@@ -10,11 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
 
 from api.config import Settings
+from api.store import keys
 from api.store.db import Database
-from api.store.tables import ApiKey
 
 COOKIE = "balance_session"
 SECRET_FILE = "session-secret"
@@ -69,7 +68,7 @@ def viewer_org(request: Request) -> str | None:
         return None
     db: Database = request.app.state.db
     with db.session() as session:
-        return session.scalars(select(ApiKey.org).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))).first()
+        return keys.live_org(session=session, key_id=key_id)
 
 
 ViewerDep = Annotated[str | None, Depends(viewer_org)]

@@ -1,5 +1,6 @@
 """POST /v1/analyze: one transcript in, its conversation balance profile out."""
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -8,8 +9,6 @@ from api.auth import OptionalOrgDep
 from api.deps import AnalyzerDep, RunnerDep, SettingsDep
 from api.errors import error_body
 from api.uploads import openapi_body, read_upload
-from pipeline.analyze import Request as AnalysisRequest
-from pipeline.ingest import parse
 from pipeline.schemas import Analysis
 
 router = APIRouter(prefix="/v1", tags=["analysis"])
@@ -27,9 +26,4 @@ async def analyze(
 ) -> Analysis:
     """Analyse a 1:1 transcript (any supported format) and return its conversation balance profile."""
     upload = await read_upload(request, settings.max_upload_bytes)
-
-    def work() -> Analysis:
-        transcript = parse(upload.data, upload.format)
-        return analyzer(AnalysisRequest(transcript=transcript, manager=upload.manager, rep=upload.rep))
-
-    return await runner.run(work)
+    return await runner.run(partial(analyzer.upload, upload))

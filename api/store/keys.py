@@ -40,5 +40,10 @@ def find_key(*, session: Session, raw: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.hash == hash_key(raw), ApiKey.revoked_at.is_(None))).first()
 
 
+def live_org(*, session: Session, key_id: str) -> str | None:
+    """The organisation of a key by id while it is live: a browser session holds the id, never the secret."""
+    return session.scalars(select(ApiKey.org).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))).first()
+
+
 def list_keys(*, session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.org, ApiKey.created_at)))
