@@ -91,15 +91,16 @@ def main(
         joined = np.concatenate(probs)
         results[f"model_{backend}"] = split_report(joined.argmax(1).tolist(), test, joined)
     int8 = classifiers["onnx-int8"]
-    raw = softmax(int8.logits([p for t in test for p in context_pairs(t.segments, int8.card["context"])]), int8.temperature)
+    lengths = [len(t.segments) for t in test]
+    pairs = [p for t in test for p in context_pairs(t.segments, int8.card["context"])]
+    int8_logits = int8.logits(pairs)
+    raw = softmax(int8_logits, int8.temperature)
     results["model_onnx-int8_unsmoothed"] = split_report(raw.argmax(1).tolist(), test, raw)
     reference = np.concatenate(per_transcript["onnx-fp32"]).argmax(1)
     results["int8_fp32_agreement"] = float((np.concatenate(per_transcript["onnx-int8"]).argmax(1) == reference).mean())
     results["cascade"] = choose_cascade(int8, classifiers["onnx-fp32"], splits["dev"])
-    lengths = [len(t.segments) for t in test]
-    pairs = [p for t in test for p in context_pairs(t.segments, int8.card["context"])]
     margin, fp32_backend = results["cascade"]["margin"], classifiers["onnx-fp32"].backend
-    cascade, unsure = int8.rescore(pairs, int8.logits(pairs), lengths, margin, fp32_backend)
+    cascade, unsure = int8.rescore(pairs, int8_logits, lengths, margin, fp32_backend)
     results["model_onnx-cascade"] = split_report(cascade.argmax(1).tolist(), test, cascade)
     agreement = float((cascade.argmax(1) == reference).mean())
     results["cascade"].update(test_agreement=agreement, test_rescored=len(unsure) / len(pairs))

@@ -24,16 +24,24 @@ def _with_ends(starts: list[float | None]) -> list[float | None]:
     return [*starts[1:], None] if all(s is not None for s in starts) else [None] * len(starts)
 
 
+def _could_be_name(line: str) -> bool:
+    """Short, not a stamp, not the end of a sentence: a speaker's name standing on its own line."""
+    text = line.strip()
+    return len(text.split()) <= 6 and not _BARE_TS_RE.match(text) and not text.endswith((".", "?", "!", ","))
+
+
 def _join_split_headers(lines: list[str]) -> list[str]:
     """`Name` on one line and `00:01` on the next (some exporters) become one `Name  00:01` header line."""
     out: list[str] = []
+    last: int | None = None
     for line in lines:
-        previous = next((n for n in range(len(out) - 1, -1, -1) if out[n].strip()), None)
-        if (_BARE_TS_RE.match(line.strip()) and previous is not None and len(out[previous].split()) <= 6
-                and not _BARE_TS_RE.match(out[previous].strip()) and not out[previous].rstrip().endswith((".", "?", "!", ","))):
-            out[previous] = f"{out[previous].strip()}  {line.strip()}"
+        text = line.strip()
+        if last is not None and _BARE_TS_RE.match(text) and _could_be_name(out[last]):
+            out[last] = f"{out[last].strip()}  {text}"
             continue
         out.append(line)
+        if text:
+            last = len(out) - 1
     return out
 
 

@@ -8,8 +8,8 @@ from api.config import Settings
 from api.main import create_app
 from api.store import keys
 from scripts.keys import app as keys_cli
-from tests.api.test_worker import wait_for
 from tests.conftest import DATA
+from tests.utils.jobs import wait_for
 
 pytestmark = pytest.mark.model
 

@@ -15,9 +15,9 @@ from api.config import Settings
 from api.jobs import sign
 from api.main import create_app
 from api.store import keys
-from tests.api.test_worker import wait_for
 from tests.conftest import DATA
 from tests.utils.fakes import fake_server
+from tests.utils.jobs import wait_for
 
 pytestmark = pytest.mark.model
 ZOOM_SECRET = "zoom-secret-for-tests-0123456789"

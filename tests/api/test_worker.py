@@ -1,6 +1,5 @@
 """The worker on SQLite and PostgreSQL with the real model: every job ends done once or failed with its reason."""
 
-import time
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from api.store.tables import AnalysisRow, Job, utcnow
 from api.worker import Worker
 from pipeline.analyze import AnalysisConfig
 from tests.conftest import DATA
+from tests.utils.jobs import wait_for
 
 pytestmark = pytest.mark.model
 FILES = ["zoom.vtt", "teams.vtt", "sample.srt", "otter.txt", "plain.txt", "gong.json", "segments.json"]
@@ -32,17 +32,6 @@ def _submit(database, raw: bytes, fmt: str = "auto", max_attempts: int = 3) -> s
         transcript = analyses.save_transcript(session=session, org="acme", source="upload", format=fmt, raw=raw)
         return jobs.enqueue(session=session, org="acme", kind="analyze", transcript_id=transcript.id,
                             max_attempts=max_attempts).id
-
-
-def wait_for(database, job_ids: list[str], timeout: float = 60) -> dict[str, Job]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with database.session() as session:
-            found = {j: session.get(Job, j) for j in job_ids}
-        if all(job.status in ("done", "failed") for job in found.values()):
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"jobs not finished in {timeout} s: {[(j.id, j.status) for j in found.values()]}")
 
 
 def test_every_job_lands_once_and_bad_input_fails_with_its_reason(database, worker):
