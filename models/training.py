@@ -46,6 +46,7 @@ class TrainConfig:
     lora_dropout: float = 0.1
     context: str = "prev"
     asr_augment: float = 0.35
+    word_weight: float = 0.0
     limit_transcripts: int = 0
 
     def __post_init__(self) -> None:
@@ -53,6 +54,8 @@ class TrainConfig:
             raise ValueError(f"context must be none, prev or both, not {self.context!r}")
         if not 0 <= self.asr_augment <= 1 or self.epochs < 1 or self.lora_r < 1:
             raise ValueError("asr_augment must be in [0, 1]; epochs and lora_r at least 1")
+        if not 0 <= self.word_weight <= 1:
+            raise ValueError("word_weight must be in [0, 1]")
 
 
 def _examples(transcripts: Sequence[corpus.LabelledTranscript], context: str, asr: bool) -> list[tuple[str, str | None]]:
@@ -63,6 +66,17 @@ def _examples(transcripts: Sequence[corpus.LabelledTranscript], context: str, as
             segs = tuple(type(s)(s.speaker, asr_like(s.text)) for s in segs)
         pairs.extend(context_pairs(segs, context))
     return pairs
+
+
+def segment_weights(transcripts: Sequence[corpus.LabelledTranscript], power: float) -> torch.Tensor:
+    """Loss weight per segment, words**power scaled to mean 1.
+
+    The profile counts time, so a long segment's label moves the shares more than a "yeah" does;
+    power 0 weighs every segment alike, 1 weighs by words as the share does.
+    """
+    words = torch.tensor([max(1, len(s.text.split())) for t in transcripts for s in t.segments], dtype=torch.float)
+    weights = words**power
+    return weights / weights.mean()
 
 
 def build_model(config: TrainConfig) -> torch.nn.Module:
@@ -131,6 +145,7 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     clean = encode(tokenizer, _examples(train_set, config.context, asr=False))
     noisy = encode(tokenizer, _examples(train_set, config.context, asr=True))
     gold = torch.tensor(corpus.label_ids(train_set))
+    weights = segment_weights(train_set, config.word_weight)
     dev_encoded = encode(tokenizer, _examples(splits["dev"], config.context, asr=False))
     dev_gold = corpus.label_ids(splits["dev"])
 
@@ -156,7 +171,8 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
         for batch in batches:
             arrays = pad([rows[i] for i in batch])
             logits = model(**{k: torch.from_numpy(v).to(device) for k, v in arrays.items()})
-            loss = torch.nn.functional.cross_entropy(logits, gold[batch].to(device))
+            losses = torch.nn.functional.cross_entropy(logits, gold[batch].to(device), reduction="none")
+            loss = (losses * weights[batch].to(device)).sum() / weights[batch].sum().to(device)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -182,7 +198,8 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     corpus_sha = corpus.file_hash()
     card = {
         "name": "oneonone-segment-classifier",
-        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}-e{config.epochs}",
+        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}-e{config.epochs}"
+                   + (f"-w{config.word_weight:g}" if config.word_weight else ""),
         "label_set": LABEL_SET_VERSION,
         "labels": list(LABELS),
         "base": base_model_info(),

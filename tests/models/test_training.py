@@ -4,7 +4,7 @@ import pytest
 from safetensors.numpy import load_file
 
 from models import corpus
-from models.training import TrainConfig, fit_temperature, train
+from models.training import TrainConfig, fit_temperature, segment_weights, train
 
 pytestmark = pytest.mark.model
 
@@ -31,3 +31,19 @@ def test_temperature_fit_sharpens_underconfident_logits():
 def test_config_rejects_unknown_context():
     with pytest.raises(ValueError):
         TrainConfig(context="sideways")
+
+
+def test_config_rejects_word_weight_outside_unit_interval():
+    with pytest.raises(ValueError):
+        TrainConfig(word_weight=1.5)
+
+
+def test_segment_weights_follow_words_at_the_chosen_power():
+    transcript = corpus.split(corpus.load())["train"][0]
+    words = [max(1, len(s.text.split())) for s in transcript.segments]
+    flat = segment_weights([transcript], 0.0)
+    assert flat.tolist() == [1.0] * len(words)
+    full = segment_weights([transcript], 1.0)
+    assert abs(float(full.mean()) - 1.0) < 1e-5
+    longest, shortest = words.index(max(words)), words.index(min(words))
+    assert abs(float(full[longest] / full[shortest]) - max(words) / min(words)) < 1e-3
