@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.build import Progress, ensure_built, merged_model
+from models.build import UNFUSED, Progress, ensure_built, merged_model
 from models.encoding import SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
 from models.labels import LABELS
 from models.metrics import softmax
@@ -41,7 +41,8 @@ def _onnx_backend(path: Path, threads: int) -> Backend:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or os.cpu_count() or 1
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
+                                   disabled_optimizers=list(UNFUSED))
     names = {i.name for i in session.get_inputs()}
 
     def run(arrays: dict[str, np.ndarray]) -> np.ndarray:
