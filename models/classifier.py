@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from models.build import UNFUSED, Progress, ensure_built, merged_model
-from models.encoding import SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
+from models.encoding import CONTEXT_WORDS, SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
 from models.labels import LABELS
 from models.metrics import softmax
 from models.smoothing import sharpen, smooth_each
@@ -138,6 +138,10 @@ class SegmentClassifier:
         graph = built / ("model.int8.onnx" if backend == "onnx-int8" else "model.onnx")
         return cls(_onnx_backend(graph, threads), backend, tokenizer, card)
 
+    def pairs(self, conversation: Sequence[SegmentInput]) -> list[tuple[str, str | None]]:
+        """The model's inputs for one conversation, read with the neighbours it was trained on."""
+        return context_pairs(conversation, self.card["context"], self.card.get("context_words", CONTEXT_WORDS))
+
     def logits(self, pairs: Sequence[tuple[str, str | None]], backend: Backend | None = None) -> np.ndarray:
         """Raw logits in input order; batches are length-sorted so padding stays near zero."""
         encoded = encode(self._tokenizer, pairs)
@@ -165,7 +169,7 @@ class SegmentClassifier:
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
         """Calibrated, sequence-smoothed label probabilities per conversation, all in one batched pass."""
-        pairs = [p for conv in conversations for p in context_pairs(conv, self.card["context"])]
+        pairs = [p for conv in conversations for p in self.pairs(conv)]
         if not pairs:
             return [np.zeros((0, len(LABELS))) for _ in conversations]
         lengths = [len(conv) for conv in conversations]

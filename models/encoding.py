@@ -34,8 +34,11 @@ def _head(text: str, n: int) -> str:
     return " ".join(words[:n])
 
 
-def context_pairs(conversation: Sequence[SegmentInput], context: str = "both") -> list[tuple[str, str | None]]:
-    """(segment, context) per segment; context is `none`, `prev`, or `both` (previous and next)."""
+def context_pairs(
+    conversation: Sequence[SegmentInput], context: str = "both", words: int = CONTEXT_WORDS
+) -> list[tuple[str, str | None]]:
+    """(segment, context) per segment; context is `none`, `prev`, or `both` (previous and next), each
+    neighbour cut to its `words` nearest words."""
     pairs: list[tuple[str, str | None]] = []
     for i, seg in enumerate(conversation):
         if context == "none":
@@ -45,9 +48,9 @@ def context_pairs(conversation: Sequence[SegmentInput], context: str = "both") -
         if i > 0:
             prev = conversation[i - 1]
             who = "same" if prev.speaker == seg.speaker else "other"
-            parts.append(f"before ({who}): {_tail(prev.text, CONTEXT_WORDS)}")
+            parts.append(f"before ({who}): {_tail(prev.text, words)}")
         if context == "both" and i + 1 < len(conversation):
-            parts.append(f"after: {_head(conversation[i + 1].text, CONTEXT_WORDS)}")
+            parts.append(f"after: {_head(conversation[i + 1].text, words)}")
         pairs.append((seg.text, " | ".join(parts) or None))
     return pairs
 

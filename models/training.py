@@ -20,7 +20,7 @@ from safetensors.torch import save_file
 from models import corpus
 from models.base import base_model_info, base_model_path
 from models.build import Progress
-from models.encoding import asr_like, context_pairs, encode, length_batches, load_tokenizer, pad
+from models.encoding import CONTEXT_WORDS, asr_like, context_pairs, encode, length_batches, load_tokenizer, pad
 from models.labels import LABEL_SET_VERSION, LABELS
 from models.metrics import softmax, split_report
 from models.modeling import SegmentModel
@@ -45,6 +45,7 @@ class TrainConfig:
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     context: str = "prev"
+    context_words: int = CONTEXT_WORDS
     asr_augment: float = 0.35
     word_weight: float = 0.0
     limit_transcripts: int = 0
@@ -54,17 +55,19 @@ class TrainConfig:
             raise ValueError(f"context must be none, prev or both, not {self.context!r}")
         if not 0 <= self.asr_augment <= 1 or self.epochs < 1 or self.lora_r < 1:
             raise ValueError("asr_augment must be in [0, 1]; epochs and lora_r at least 1")
+        if self.context_words < 1:
+            raise ValueError("context_words must be at least 1")
         if not 0 <= self.word_weight <= 1:
             raise ValueError("word_weight must be in [0, 1]")
 
 
-def _examples(transcripts: Sequence[corpus.LabelledTranscript], context: str, asr: bool) -> list[tuple[str, str | None]]:
+def _examples(transcripts: Sequence[corpus.LabelledTranscript], config: TrainConfig, asr: bool) -> list[tuple[str, str | None]]:
     pairs = []
     for t in transcripts:
         segs = t.segments
         if asr:
             segs = tuple(type(s)(s.speaker, asr_like(s.text)) for s in segs)
-        pairs.extend(context_pairs(segs, context))
+        pairs.extend(context_pairs(segs, config.context, config.context_words))
     return pairs
 
 
@@ -142,11 +145,11 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     splits = corpus.split(corpus.load())
     train_set = splits["train"][: config.limit_transcripts or None]
     tokenizer = load_tokenizer(str(base_model_path() / "tokenizer.json"))
-    clean = encode(tokenizer, _examples(train_set, config.context, asr=False))
-    noisy = encode(tokenizer, _examples(train_set, config.context, asr=True))
+    clean = encode(tokenizer, _examples(train_set, config, asr=False))
+    noisy = encode(tokenizer, _examples(train_set, config, asr=True))
     gold = torch.tensor(corpus.label_ids(train_set))
     weights = segment_weights(train_set, config.word_weight)
-    dev_encoded = encode(tokenizer, _examples(splits["dev"], config.context, asr=False))
+    dev_encoded = encode(tokenizer, _examples(splits["dev"], config, asr=False))
     dev_gold = corpus.label_ids(splits["dev"])
 
     model = build_model(config).to(device)
@@ -199,11 +202,13 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     card = {
         "name": "oneonone-segment-classifier",
         "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}-e{config.epochs}"
+                   + (f"-c{config.context_words}" if config.context_words != CONTEXT_WORDS else "")
                    + (f"-w{config.word_weight:g}" if config.word_weight else ""),
         "label_set": LABEL_SET_VERSION,
         "labels": list(LABELS),
         "base": base_model_info(),
         "context": config.context,
+        "context_words": config.context_words,
         "temperature": temperature,
         "smoothing": {"alpha": alpha, "transitions": np.round(transitions, 5).tolist(),
                       "posterior_temperature": posterior_temperature,

@@ -15,7 +15,6 @@ from rich.table import Table
 
 from models import corpus
 from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier, choose_backend, margins
-from models.encoding import context_pairs
 from models.labels import LABEL_TO_ID, LABELS
 from models.metrics import classification_report, softmax, split_report
 
@@ -92,7 +91,7 @@ def main(
         results[f"model_{backend}"] = split_report(joined.argmax(1).tolist(), test, joined)
     int8 = classifiers["onnx-int8"]
     lengths = [len(t.segments) for t in test]
-    pairs = [p for t in test for p in context_pairs(t.segments, int8.card["context"])]
+    pairs = [p for t in test for p in int8.pairs(t.segments)]
     int8_logits = int8.logits(pairs)
     raw = softmax(int8_logits, int8.temperature)
     results["model_onnx-int8_unsmoothed"] = split_report(raw.argmax(1).tolist(), test, raw)
@@ -123,7 +122,7 @@ def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequen
     The 99.9% asks more than the 99.5% gate, which the test split then checks, because dev is small.
     """
     lengths = [len(t.segments) for t in dev]
-    pairs = [p for t in dev for p in context_pairs(t.segments, int8.card["context"])]
+    pairs = [p for t in dev for p in int8.pairs(t.segments)]
     low, high = int8.logits(pairs), int8.logits(pairs, fp32.backend)
     reference = int8.posteriors(high, lengths).argmax(1)
     unsure_by = margins(int8.posteriors(low, lengths))

@@ -18,14 +18,15 @@ def main(
     seed: int = 13,
     epochs: int = 5,
     context: str = typer.Option("prev", help="none | prev | both: which neighbours the model reads."),
+    context_words: int = typer.Option(24, help="Words of each neighbour the model reads."),
     asr_augment: float = typer.Option(0.35, help="Share of training rows shown lowercased without punctuation."),
     lora_r: int = 16,
     word_weight: float = typer.Option(0.0, help="Loss weight per segment is words**this (0: every segment alike)."),
     limit_transcripts: int = typer.Option(0, help="Train on the first N transcripts only (smoke runs)."),
 ) -> None:
     """Fine-tune MiniLM (LoRA + head) on the train split, select on dev, calibrate, save."""
-    config = TrainConfig(seed=seed, epochs=epochs, context=context, asr_augment=asr_augment, lora_r=lora_r,
-                         word_weight=word_weight, limit_transcripts=limit_transcripts)
+    config = TrainConfig(seed=seed, epochs=epochs, context=context, context_words=context_words, asr_augment=asr_augment,
+                         lora_r=lora_r, word_weight=word_weight, limit_transcripts=limit_transcripts)
     with progress_bar("train") as update:
         card = train(config, out, update)
     typer.echo(json.dumps({k: card[k] for k in ("version", "temperature", "history", "train_seconds")}, indent=1))

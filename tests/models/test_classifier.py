@@ -85,8 +85,18 @@ def test_cascade_runs_between_int8_and_fp32():
 
 def test_int8_stays_close_to_fp32_on_test_split(classifier):
     test = corpus.split(corpus.load())["test"][:6]
-    pairs = [p for t in test for p in context_pairs(t.segments, classifier.card["context"])]
+    pairs = [p for t in test for p in classifier.pairs(t.segments)]
     int8 = SegmentClassifier.load(backend="onnx-int8")
     fp32 = SegmentClassifier.load(backend="onnx-fp32")
     agreement = (int8.logits(pairs).argmax(1) == fp32.logits(pairs).argmax(1)).mean()
     assert agreement >= 0.9
+
+
+def test_context_is_the_previous_speakers_last_words():
+    conversation = [SegmentInput("Dana", "one two three four five six"), SegmentInput("Sam", "yeah")]
+    assert context_pairs(conversation, "prev", 3) == [
+        ("one two three four five six", None),
+        ("yeah", "before (other): four five six"),
+    ]
+    assert context_pairs(conversation, "both", 2)[0] == ("one two three four five six", "after: yeah")
+    assert context_pairs(conversation, "none") == [(s.text, None) for s in conversation]
