@@ -9,8 +9,10 @@ FLOP floor: encoder FLOPs for the meeting's real tokens over the measured int8 G
 
 import json
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -106,6 +108,33 @@ def int8_gemm_rate(rows: int = 2048) -> float:
     return 2 * rows * HIDDEN * FFN / seconds
 
 
+def int8_profile(weights_dir: Path, cache_dir: Path, pairs: Sequence[tuple[str, str | None]]) -> dict[str, float]:
+    """Seconds per ONNX operator type for one int8 pass over the meeting: where the time above the floor goes."""
+    import onnxruntime as ort
+
+    from models.build import UNFUSED, cache_key
+    from models.encoding import length_batches
+
+    options = ort.SessionOptions()
+    options.enable_profiling = True
+    options.profile_file_prefix = str(Path(tempfile.mkdtemp()) / "ort")
+    session = ort.InferenceSession(str(cache_dir / cache_key(weights_dir) / "model.int8.onnx"), options,
+                                   providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED))
+    names = {i.name for i in session.get_inputs()}
+    clf = SegmentClassifier.load(weights_dir, backend="onnx-int8", cache_dir=cache_dir)
+    encoded = encode(clf._tokenizer, pairs)
+    for batch in length_batches([len(ids) for ids, _ in encoded]):
+        session.run(["logits"], {k: v for k, v in pad([encoded[i] for i in batch]).items() if k in names})
+    trace = Path(session.end_profiling())
+    by_op: dict[str, float] = {}
+    for event in json.loads(trace.read_text()):
+        if event.get("cat") == "Node" and event["name"].endswith("_kernel_time"):
+            op = event["args"]["op_name"]
+            by_op[op] = by_op.get(op, 0.0) + event["dur"] / 1e6
+    shutil.rmtree(trace.parent)
+    return {op: round(s, 3) for op, s in sorted(by_op.items(), key=lambda kv: -kv[1]) if s >= 0.005}
+
+
 def fp32_gemm_rate(rows: int = 2048) -> float:
     a = np.random.rand(rows, HIDDEN).astype(np.float32)
     b = np.random.rand(HIDDEN, FFN).astype(np.float32)
@@ -178,6 +207,7 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
         "fp32_gemm_gflops_per_s": round(fp32_gemm_rate() / 1e9, 1),
         "int8_floor_seconds": round(floor, 3),
         "int8_over_int8_floor": round(rows["onnx int8, length-sorted"] / floor, 2),
+        "int8_seconds_by_operator": int8_profile(WEIGHTS_DIR, cache_dir, pairs),
         "cold_start": cold_start(cache_dir),
         "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -190,6 +220,7 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
         typer.echo(f"  {name:44s} {r['seconds']:7.3f} s  {r['segments_per_s']:7.1f} seg/s  x{r['speedup_vs_naive']}")
     typer.echo(f"encoder work {result['encoder_gflops']} GFLOP; int8 floor {floor:.3f} s; int8 path at "
                f"{result['int8_over_int8_floor']}x the floor; fp32 GEMM {result['fp32_gemm_gflops_per_s']} GFLOP/s")
+    typer.echo(f"int8 seconds by operator (one pass, profiled): {result['int8_seconds_by_operator']}")
     typer.echo(f"cold start: {result['cold_start']}; this process peaked at {result['bench_process_peak_rss_mb']} MB")
 
 
