@@ -150,6 +150,15 @@ class SegmentClassifier:
             out[batch] = (backend or self.backend)(pad([encoded[i] for i in batch]))
         return out
 
+    def conversation_logits(self, conversations: Sequence[Sequence[SegmentInput]], backend: Backend | None = None) -> np.ndarray:
+        """Logits for every segment of every conversation, each conversation batched on its own.
+
+        int8 quantises activations with one scale per batch, so batching transcripts together would let a
+        transcript's labels depend on which others came with it (a batch run and the API would disagree).
+        """
+        parts = [self.logits(self.pairs(conv), backend) for conv in conversations if conv]
+        return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
+
     def posteriors(self, logits: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
         """Calibrate, smooth each conversation along its label sequence, then recalibrate."""
         smoothed = smooth_each(softmax(logits, self.temperature), lengths, self._transitions, self._alpha)
@@ -168,12 +177,12 @@ class SegmentClassifier:
         return self.posteriors(logits, lengths), unsure
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
-        """Calibrated, sequence-smoothed label probabilities per conversation, all in one batched pass."""
+        """Calibrated, sequence-smoothed label probabilities per conversation."""
         pairs = [p for conv in conversations for p in self.pairs(conv)]
         if not pairs:
             return [np.zeros((0, len(LABELS))) for _ in conversations]
         lengths = [len(conv) for conv in conversations]
-        logits = self.logits(pairs)
+        logits = self.conversation_logits(conversations)
         if self._fallback is None:
             probs = self.posteriors(logits, lengths)
         else:

@@ -92,7 +92,7 @@ def main(
     int8 = classifiers["onnx-int8"]
     lengths = [len(t.segments) for t in test]
     pairs = [p for t in test for p in int8.pairs(t.segments)]
-    int8_logits = int8.logits(pairs)
+    int8_logits = int8.conversation_logits([t.segments for t in test])
     raw = softmax(int8_logits, int8.temperature)
     results["model_onnx-int8_unsmoothed"] = split_report(raw.argmax(1).tolist(), test, raw)
     reference = np.concatenate(per_transcript["onnx-fp32"]).argmax(1)
@@ -122,8 +122,8 @@ def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequen
     The 99.9% asks more than the 99.5% gate, which the test split then checks, because dev is small.
     """
     lengths = [len(t.segments) for t in dev]
-    pairs = [p for t in dev for p in int8.pairs(t.segments)]
-    low, high = int8.logits(pairs), int8.logits(pairs, fp32.backend)
+    conversations = [t.segments for t in dev]
+    low, high = int8.conversation_logits(conversations), int8.conversation_logits(conversations, fp32.backend)
     reference = int8.posteriors(high, lengths).argmax(1)
     unsure_by = margins(int8.posteriors(low, lengths))
     for margin in CASCADE_MARGINS:

@@ -64,6 +64,16 @@ def test_predict_is_batched_and_leaves_input_alone(classifier):
     assert classifier.predict([]) == []
 
 
+def test_a_transcripts_labels_do_not_depend_on_what_it_is_batched_with():
+    """int8 quantises activations per batch; each conversation is batched alone, so a batch job and the API agree."""
+    test = [t.segments for t in corpus.split(corpus.load())["test"][:5]]
+    int8 = SegmentClassifier.load(backend="onnx-int8")
+    alone = [int8.probabilities([conv])[0] for conv in test]
+    together = int8.probabilities(test)
+    for a, b in zip(alone, together, strict=True):
+        assert (a == b).all()
+
+
 def test_auto_backend_serves_the_fastest_path_past_the_agreement_gate(classifier):
     assert classifier.backend_name == auto_backend(WEIGHTS_DIR) == choose_backend(evaluation(WEIGHTS_DIR))
     assert choose_backend({"int8_fp32_agreement": INT8_GATE, "cascade": {"test_agreement": 1.0}}) == "onnx-int8"
