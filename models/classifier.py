@@ -150,13 +150,15 @@ class SegmentClassifier:
             out[batch] = (backend or self.backend)(pad([encoded[i] for i in batch]))
         return out
 
-    def conversation_logits(self, conversations: Sequence[Sequence[SegmentInput]], backend: Backend | None = None) -> np.ndarray:
+    def conversation_logits(
+        self, pairs_by_conversation: Sequence[Sequence[tuple[str, str | None]]], backend: Backend | None = None
+    ) -> np.ndarray:
         """Logits for every segment of every conversation, each conversation batched on its own.
 
         int8 quantises activations with one scale per batch, so batching transcripts together would let a
         transcript's labels depend on which others came with it (a batch run and the API would disagree).
         """
-        parts = [self.logits(self.pairs(conv), backend) for conv in conversations if conv]
+        parts = [self.logits(pairs, backend) for pairs in pairs_by_conversation if pairs]
         return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
 
     def posteriors(self, logits: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
@@ -178,11 +180,12 @@ class SegmentClassifier:
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
         """Calibrated, sequence-smoothed label probabilities per conversation."""
-        pairs = [p for conv in conversations for p in self.pairs(conv)]
+        by_conversation = [self.pairs(conv) for conv in conversations]
+        pairs = [p for conv_pairs in by_conversation for p in conv_pairs]
         if not pairs:
             return [np.zeros((0, len(LABELS))) for _ in conversations]
         lengths = [len(conv) for conv in conversations]
-        logits = self.conversation_logits(conversations)
+        logits = self.conversation_logits(by_conversation)
         if self._fallback is None:
             probs = self.posteriors(logits, lengths)
         else:

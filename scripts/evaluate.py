@@ -91,8 +91,9 @@ def main(
         results[f"model_{backend}"] = split_report(joined.argmax(1).tolist(), test, joined)
     int8 = classifiers["onnx-int8"]
     lengths = [len(t.segments) for t in test]
-    pairs = [p for t in test for p in int8.pairs(t.segments)]
-    int8_logits = int8.conversation_logits([t.segments for t in test])
+    by_transcript = [int8.pairs(t.segments) for t in test]
+    pairs = [p for transcript_pairs in by_transcript for p in transcript_pairs]
+    int8_logits = int8.conversation_logits(by_transcript)
     raw = softmax(int8_logits, int8.temperature)
     results["model_onnx-int8_unsmoothed"] = split_report(raw.argmax(1).tolist(), test, raw)
     reference = np.concatenate(per_transcript["onnx-fp32"]).argmax(1)
@@ -122,8 +123,8 @@ def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequen
     The 99.9% asks more than the 99.5% gate, which the test split then checks, because dev is small.
     """
     lengths = [len(t.segments) for t in dev]
-    conversations = [t.segments for t in dev]
-    low, high = int8.conversation_logits(conversations), int8.conversation_logits(conversations, fp32.backend)
+    by_transcript = [int8.pairs(t.segments) for t in dev]
+    low, high = int8.conversation_logits(by_transcript), int8.conversation_logits(by_transcript, fp32.backend)
     reference = int8.posteriors(high, lengths).argmax(1)
     unsure_by = margins(int8.posteriors(low, lengths))
     for margin in CASCADE_MARGINS:
