@@ -8,6 +8,7 @@ FLOP floor: encoder FLOPs for the meeting's real tokens over the measured int8 G
 """
 
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ import typer
 
 from models import corpus
 from models.base import base_model_path
-from models.build import merged_model
+from models.build import ensure_built, merged_model
 from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier
 from models.encoding import MAX_TOKENS, SegmentInput, encode, pad
 from models.labels import LABELS
@@ -108,23 +109,20 @@ def int8_gemm_rate(rows: int = 2048) -> float:
     return 2 * rows * HIDDEN * FFN / seconds
 
 
-def int8_profile(weights_dir: Path, cache_dir: Path, pairs: Sequence[tuple[str, str | None]]) -> dict[str, float]:
+def int8_profile(int8: SegmentClassifier, graph: Path, pairs: Sequence[tuple[str, str | None]]) -> dict[str, float]:
     """Seconds per ONNX operator type for one int8 pass over the meeting: where the time above the floor goes."""
     import onnxruntime as ort
 
-    from models.build import UNFUSED, cache_key
-    from models.encoding import length_batches
+    from models.build import UNFUSED
 
     options = ort.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
     options.enable_profiling = True
     options.profile_file_prefix = str(Path(tempfile.mkdtemp()) / "ort")
-    session = ort.InferenceSession(str(cache_dir / cache_key(weights_dir) / "model.int8.onnx"), options,
-                                   providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED))
+    session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"],
+                                   disabled_optimizers=list(UNFUSED))
     names = {i.name for i in session.get_inputs()}
-    clf = SegmentClassifier.load(weights_dir, backend="onnx-int8", cache_dir=cache_dir)
-    encoded = encode(clf._tokenizer, pairs)
-    for batch in length_batches([len(ids) for ids, _ in encoded]):
-        session.run(["logits"], {k: v for k, v in pad([encoded[i] for i in batch]).items() if k in names})
+    int8.logits(pairs, lambda arrays: session.run(["logits"], {k: v for k, v in arrays.items() if k in names})[0])
     trace = Path(session.end_profiling())
     by_op: dict[str, float] = {}
     for event in json.loads(trace.read_text()):
@@ -206,7 +204,7 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
         "fp32_gemm_gflops_per_s": round(fp32_gemm_rate() / 1e9, 1),
         "int8_floor_seconds": round(floor, 3),
         "int8_over_int8_floor": round(rows["onnx int8, length-sorted"] / floor, 2),
-        "int8_seconds_by_operator": int8_profile(WEIGHTS_DIR, cache_dir, pairs),
+        "int8_seconds_by_operator": int8_profile(int8, ensure_built(WEIGHTS_DIR, cache_dir) / "model.int8.onnx", pairs),
         "cold_start": cold_start(cache_dir),
         "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

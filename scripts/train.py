@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from models.classifier import WEIGHTS_DIR
+from models.encoding import CONTEXT_WORDS
 from models.training import TrainConfig, train
 from scripts.progress import progress_bar
 
@@ -18,7 +19,7 @@ def main(
     seed: int = 13,
     epochs: int = 5,
     context: str = typer.Option("prev", help="none | prev | both: which neighbours the model reads."),
-    context_words: int = typer.Option(24, help="Words of each neighbour the model reads."),
+    context_words: int = typer.Option(CONTEXT_WORDS, help="Words of each neighbour the model reads."),
     asr_augment: float = typer.Option(0.35, help="Share of training rows shown lowercased without punctuation."),
     lora_r: int = 16,
     word_weight: float = typer.Option(0.0, help="Loss weight per segment is words**this (0: every segment alike)."),
