@@ -1,9 +1,10 @@
-"""The segment classifier at inference: batched, length-sorted, int8 ONNX by default once it matches fp32.
+"""The segment classifier at inference: segments encoded in length-sorted batches, int8 ONNX by default once it matches fp32.
 
-Serving imports onnxruntime and tokenizers only; torch is loaded just for the fp32 reference backend
-and for the one-time build of the ONNX graphs (see models/build.py). The `onnx-cascade` backend runs
-int8 on every segment and re-scores with fp32 only where the smoothed int8 posterior is unsure (top-two
-margin under a threshold chosen on dev), which keeps fp32's labels at a fraction of its cost.
+Each segment is encoded alone into a vector (the costly part), then a small bidirectional GRU reads the
+conversation's vectors in order (head.onnx, fp32, a few ms). Serving imports onnxruntime and tokenizers
+only; torch is loaded just for the fp32 reference backend and for the one-time build of the ONNX graphs
+(see models/build.py). The `onnx-cascade` backend encodes every segment in int8 and re-encodes with fp32
+only those whose smoothed posterior is unsure (top-two margin under a threshold chosen on dev).
 """
 
 import json
@@ -15,16 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from models.build import UNFUSED, Progress, ensure_built, merged_model
-from models.encoding import CONTEXT_WORDS, SegmentInput, context_pairs, encode, length_batches, load_tokenizer, pad
+from models.encoding import SegmentInput, encode, features, length_batches, load_tokenizer, pad
 from models.labels import LABELS
 from models.metrics import softmax
-from models.smoothing import sharpen, smooth_each
+from models.smoothing import sharpen, smooth
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 DEFAULT_CACHE = Path.home() / ".cache" / "oneonone-balance"
 BACKENDS = ("auto", "onnx-int8", "onnx-cascade", "onnx-fp32", "torch")
 INT8_GATE = 0.995
-Backend = Callable[[dict[str, np.ndarray]], np.ndarray]
+Encoder = Callable[[dict[str, np.ndarray]], np.ndarray]
+Head = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -34,35 +36,51 @@ class Prediction:
     scores: dict[str, float]
 
 
-def _onnx_backend(path: Path, threads: int) -> Backend:
+def _onnx_session(path: Path, threads: int):  # type: ignore[no-untyped-def]
     """ONNX Runtime on every logical core by default: its own default counts physical cores only."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or os.cpu_count() or 1
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
-                                   disabled_optimizers=list(UNFUSED))
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED))
+
+
+def onnx_encoder(path: Path, threads: int = 0) -> Encoder:
+    session = _onnx_session(path, threads)
     names = {i.name for i in session.get_inputs()}
 
     def run(arrays: dict[str, np.ndarray]) -> np.ndarray:
-        return session.run(["logits"], {k: v for k, v in arrays.items() if k in names})[0]
+        return session.run(["embeddings"], {k: v for k, v in arrays.items() if k in names})[0]
 
     return run
 
 
-def _torch_backend(weights_dir: Path, threads: int) -> Backend:
+def _onnx_head(path: Path, threads: int) -> Head:
+    session = _onnx_session(path, threads)
+
+    def run(vectors: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        return session.run(["logits"], {"embeddings": vectors[None], "features": feats[None]})[0][0]
+
+    return run
+
+
+def _torch_backend(weights_dir: Path, threads: int) -> tuple[Encoder, Head]:
     import torch
 
     if threads:
         torch.set_num_threads(threads)
     model = merged_model(weights_dir)
 
-    def run(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    def encoder(arrays: dict[str, np.ndarray]) -> np.ndarray:
         with torch.inference_mode():
-            return model(**{k: torch.from_numpy(v) for k, v in arrays.items()}).numpy()
+            return model.segments(**{k: torch.from_numpy(v) for k, v in arrays.items()}).numpy()
 
-    return run
+    def head(vectors: np.ndarray, feats: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return model.context(torch.from_numpy(vectors)[None], torch.from_numpy(feats)[None])[0].numpy()
+
+    return encoder, head
 
 
 def evaluation(weights_dir: Path) -> dict:
@@ -90,11 +108,11 @@ def margins(probs: np.ndarray) -> np.ndarray:
 
 
 class SegmentClassifier:
-    """Label segments of whole conversations; each segment is read with its neighbours."""
+    """Label segments of whole conversations; each segment is read with everything around it."""
 
-    def __init__(self, backend: Backend, backend_name: str, tokenizer_path: Path, card: dict,
-                 fallback: Backend | None = None, margin: float = 0.0) -> None:
-        self.backend = backend
+    def __init__(self, encoder: Encoder, head: Head, backend_name: str, tokenizer_path: Path, card: dict,
+                 fallback: Encoder | None = None, margin: float = 0.0) -> None:
+        self.encoder, self.head = encoder, head
         self._fallback, self._margin = fallback, margin
         self._tokenizer = load_tokenizer(str(tokenizer_path))
         self.backend_name = backend_name
@@ -127,70 +145,64 @@ class SegmentClassifier:
             backend = auto_backend(weights_dir)
         card = json.loads((weights_dir / "model_card.json").read_text())
         built = ensure_built(weights_dir, cache_dir, progress)
-        if backend == "torch":
-            return cls(_torch_backend(weights_dir, threads), backend, built / "tokenizer.json", card)
         tokenizer = built / "tokenizer.json"
+        if backend == "torch":
+            return cls(*_torch_backend(weights_dir, threads), backend, tokenizer, card)
+        head = _onnx_head(built / "head.onnx", 1)
         if backend == "onnx-cascade":
             if margin is None:
                 margin = float(evaluation(weights_dir).get("cascade", {}).get("margin", 1.0))
-            return cls(_onnx_backend(built / "model.int8.onnx", threads), backend, tokenizer, card,
-                       fallback=_onnx_backend(built / "model.onnx", threads), margin=margin)
-        graph = built / ("model.int8.onnx" if backend == "onnx-int8" else "model.onnx")
-        return cls(_onnx_backend(graph, threads), backend, tokenizer, card)
+            return cls(onnx_encoder(built / "encoder.int8.onnx", threads), head, backend, tokenizer, card,
+                       fallback=onnx_encoder(built / "encoder.onnx", threads), margin=margin)
+        graph = built / ("encoder.int8.onnx" if backend == "onnx-int8" else "encoder.onnx")
+        return cls(onnx_encoder(graph, threads), head, backend, tokenizer, card)
 
-    def pairs(self, conversation: Sequence[SegmentInput]) -> list[tuple[str, str | None]]:
-        """The model's inputs for one conversation, read with the neighbours it was trained on."""
-        return context_pairs(conversation, self.card["context"], self.card.get("context_words", CONTEXT_WORDS))
+    def vectors(self, texts: Sequence[str], encoder: Encoder | None = None) -> np.ndarray:
+        """One vector per text, in input order; batches are length-sorted so padding stays near zero.
 
-    def logits(self, pairs: Sequence[tuple[str, str | None]], backend: Backend | None = None) -> np.ndarray:
-        """Raw logits in input order; batches are length-sorted so padding stays near zero."""
-        encoded = encode(self._tokenizer, pairs)
-        out = np.zeros((len(encoded), len(LABELS)), dtype=np.float32)
-        for batch in length_batches([len(ids) for ids, _ in encoded]):
-            out[batch] = (backend or self.backend)(pad([encoded[i] for i in batch]))
+        Callers pass one conversation at a time: int8 quantises activations with one scale per batch, so
+        batching transcripts together would let a transcript's labels depend on which others came with it.
+        """
+        encoded = encode(self._tokenizer, texts)
+        batches = length_batches([len(ids) for ids in encoded])
+        parts = [(encoder or self.encoder)(pad([encoded[i] for i in batch])) for batch in batches]
+        out = np.empty((len(encoded), parts[0].shape[1]), dtype=np.float32)
+        for batch, part in zip(batches, parts, strict=True):
+            out[batch] = part
         return out
 
-    def conversation_logits(
-        self, pairs_by_conversation: Sequence[Sequence[tuple[str, str | None]]], backend: Backend | None = None
-    ) -> np.ndarray:
-        """Logits for every segment of every conversation, each conversation batched on its own.
+    def logits(self, conversation: Sequence[SegmentInput], vectors: np.ndarray) -> np.ndarray:
+        """The context layer over one conversation's segment vectors."""
+        return self.head(vectors, features(conversation))
 
-        int8 quantises activations with one scale per batch, so batching transcripts together would let a
-        transcript's labels depend on which others came with it (a batch run and the API would disagree).
-        """
-        parts = [self.logits(pairs, backend) for pairs in pairs_by_conversation if pairs]
-        return np.concatenate(parts) if parts else np.zeros((0, len(LABELS)), dtype=np.float32)
-
-    def posteriors(self, logits: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
-        """Calibrate, smooth each conversation along its label sequence, then recalibrate."""
-        smoothed = smooth_each(softmax(logits, self.temperature), lengths, self._transitions, self._alpha)
+    def posteriors(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrate, smooth one conversation along its label sequence, then recalibrate."""
+        smoothed = smooth(softmax(logits, self.temperature), self._transitions, self._alpha)
         return sharpen(smoothed, self._posterior_temperature)
 
-    def rescore(self, pairs: Sequence[tuple[str, str | None]], logits: np.ndarray, lengths: Sequence[int],
-                margin: float, fallback: Backend) -> tuple[np.ndarray, np.ndarray]:
-        """Swap in fallback logits where the posterior's top-two margin is under `margin`.
+    def rescore(self, conversation: Sequence[SegmentInput], vectors: np.ndarray, margin: float,
+                fallback: Encoder) -> tuple[np.ndarray, np.ndarray]:
+        """Re-encode with `fallback` the segments whose posterior's top-two margin is under `margin`.
 
-        Returns the new posterior and the indices that were re-scored.
+        Returns the new posterior and the indices that were re-encoded.
         """
-        unsure = np.flatnonzero(margins(self.posteriors(logits, lengths)) < margin)
+        unsure = np.flatnonzero(margins(self.posteriors(self.logits(conversation, vectors))) < margin)
         if unsure.size:
-            logits = logits.copy()
-            logits[unsure] = self.logits([pairs[int(i)] for i in unsure], fallback)
-        return self.posteriors(logits, lengths), unsure
+            vectors = vectors.copy()
+            vectors[unsure] = self.vectors([conversation[int(i)].text for i in unsure], fallback)
+        return self.posteriors(self.logits(conversation, vectors)), unsure
+
+    def conversation_probabilities(self, conversation: Sequence[SegmentInput]) -> np.ndarray:
+        """Calibrated, sequence-smoothed label probabilities for one conversation."""
+        if not conversation:
+            return np.zeros((0, len(LABELS)))
+        vectors = self.vectors([s.text for s in conversation])
+        if self._fallback is None:
+            return self.posteriors(self.logits(conversation, vectors))
+        return self.rescore(conversation, vectors, self._margin, self._fallback)[0]
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
-        """Calibrated, sequence-smoothed label probabilities per conversation."""
-        by_conversation = [self.pairs(conv) for conv in conversations]
-        pairs = [p for conv_pairs in by_conversation for p in conv_pairs]
-        if not pairs:
-            return [np.zeros((0, len(LABELS))) for _ in conversations]
-        lengths = [len(conv) for conv in conversations]
-        logits = self.conversation_logits(by_conversation)
-        if self._fallback is None:
-            probs = self.posteriors(logits, lengths)
-        else:
-            probs, _ = self.rescore(pairs, logits, lengths, self._margin, self._fallback)
-        return np.split(probs, np.cumsum(lengths)[:-1])
+        return [self.conversation_probabilities(conv) for conv in conversations]
 
     def predict(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[list[Prediction]]:
         """Predict every segment of every conversation; inputs are left untouched."""

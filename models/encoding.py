@@ -1,7 +1,7 @@
-"""Model inputs from a conversation: each segment is read with its neighbours as context.
+"""Model inputs from a conversation: each segment's tokens, and the turn-taking around it.
 
 Shared by training and every inference backend, so the model sees at serving time exactly what it
-learned from. A backchannel ("yeah") carries no topic of its own; its neighbours do.
+learned from.
 """
 
 import re
@@ -12,7 +12,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 MAX_TOKENS = 128
-CONTEXT_WORDS = 24
+FEATURES = 2
 _PUNCT = re.compile(r"[^\w\s%$'-]")
 
 
@@ -24,35 +24,16 @@ class SegmentInput:
     text: str
 
 
-def _tail(text: str, n: int) -> str:
-    words = text.split()
-    return " ".join(words[-n:])
+def features(conversation: Sequence[SegmentInput]) -> np.ndarray:
+    """Per segment: did the same speaker also say the previous segment, and how long it is (log words).
 
-
-def _head(text: str, n: int) -> str:
-    words = text.split()
-    return " ".join(words[:n])
-
-
-def context_pairs(
-    conversation: Sequence[SegmentInput], context: str = "both", words: int = CONTEXT_WORDS
-) -> list[tuple[str, str | None]]:
-    """(segment, context) per segment; context is `none`, `prev`, or `both` (previous and next), each
-    neighbour cut to its `words` nearest words."""
-    pairs: list[tuple[str, str | None]] = []
+    The text encoder sees one segment at a time; these are what the context layer needs of the turn-taking.
+    """
+    out = np.zeros((len(conversation), FEATURES), dtype=np.float32)
     for i, seg in enumerate(conversation):
-        if context == "none":
-            pairs.append((seg.text, None))
-            continue
-        parts = []
-        if i > 0:
-            prev = conversation[i - 1]
-            who = "same" if prev.speaker == seg.speaker else "other"
-            parts.append(f"before ({who}): {_tail(prev.text, words)}")
-        if context == "both" and i + 1 < len(conversation):
-            parts.append(f"after: {_head(conversation[i + 1].text, words)}")
-        pairs.append((seg.text, " | ".join(parts) or None))
-    return pairs
+        out[i, 0] = float(i > 0 and conversation[i - 1].speaker == seg.speaker)
+        out[i, 1] = np.log1p(len(seg.text.split())) / 3
+    return out
 
 
 def asr_like(text: str) -> str:
@@ -61,30 +42,27 @@ def asr_like(text: str) -> str:
 
 
 def load_tokenizer(path: str) -> Tokenizer:
-    """The base model's fast tokenizer, truncating pairs and leaving padding to `encode_batch`."""
+    """The base model's fast tokenizer, truncating long segments and leaving padding to `pad`."""
     tokenizer = Tokenizer.from_file(path)
     tokenizer.no_padding()
     tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
     return tokenizer
 
 
-def encode(tokenizer: Tokenizer, pairs: Sequence[tuple[str, str | None]]) -> list[tuple[list[int], list[int]]]:
-    """Token ids and type ids per pair, unpadded."""
-    inputs = [(a, b) if b else a for a, b in pairs]
-    return [(e.ids, e.type_ids) for e in tokenizer.encode_batch(inputs)]
+def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
+    """Token ids per text, unpadded."""
+    return [e.ids for e in tokenizer.encode_batch(list(texts))]
 
 
-def pad(batch: Sequence[tuple[list[int], list[int]]]) -> dict[str, np.ndarray]:
+def pad(batch: Sequence[list[int]]) -> dict[str, np.ndarray]:
     """Pad a batch to its own longest row; callers sort by length so padding stays small."""
-    width = max(len(ids) for ids, _ in batch)
+    width = max(len(ids) for ids in batch)
     ids = np.zeros((len(batch), width), dtype=np.int64)
-    types = np.zeros_like(ids)
     mask = np.zeros_like(ids)
-    for row, (i, t) in enumerate(batch):
+    for row, i in enumerate(batch):
         ids[row, : len(i)] = i
-        types[row, : len(t)] = t
         mask[row, : len(i)] = 1
-    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
 
 def length_batches(lengths: Sequence[int], max_tokens: int = 2048, max_rows: int = 16) -> list[list[int]]:

@@ -1,4 +1,4 @@
-"""Fine-tune MiniLM with a LoRA adapter and a linear head; only the adapter and head are saved.
+"""Fine-tune MiniLM with a LoRA adapter under a bidirectional GRU; only the adapter and the GRU layer are saved.
 
 The delta is a few MB, so the repository stays light while the pinned base package supplies the
 other 90 MB. Temperature is fitted on dev after training so confidences mean what they say.
@@ -16,14 +16,15 @@ import numpy as np
 import torch
 from peft import LoraConfig, get_peft_model, get_peft_model_state_dict
 from safetensors.torch import save_file
+from tokenizers import Tokenizer
 
 from models import corpus
 from models.base import base_model_info, base_model_path
 from models.build import Progress
-from models.encoding import CONTEXT_WORDS, asr_like, context_pairs, encode, length_batches, load_tokenizer, pad
+from models.encoding import asr_like, encode, features, length_batches, load_tokenizer, pad
 from models.labels import LABEL_SET_VERSION, LABELS
 from models.metrics import softmax, split_report
-from models.modeling import SegmentModel
+from models.modeling import ConversationModel
 from models.smoothing import sharpen, smooth_each, transition_matrix
 
 LORA_TARGETS = ["query", "key", "value", "dense"]
@@ -35,8 +36,7 @@ class TrainConfig:
     """Every knob of a run, stored in the model card; checked up front so a typo fails before training."""
 
     seed: int = 13
-    epochs: int = 5
-    batch_rows: int = 32
+    epochs: int = 6
     lr: float = 6e-4
     head_lr: float = 2e-3
     weight_decay: float = 0.01
@@ -44,66 +44,66 @@ class TrainConfig:
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.1
-    context: str = "prev"
-    context_words: int = CONTEXT_WORDS
+    context_size: int = 128
     asr_augment: float = 0.35
-    word_weight: float = 0.0
     limit_transcripts: int = 0
 
     def __post_init__(self) -> None:
-        if self.context not in ("none", "prev", "both"):
-            raise ValueError(f"context must be none, prev or both, not {self.context!r}")
-        if not 0 <= self.asr_augment <= 1 or self.epochs < 1 or self.lora_r < 1:
-            raise ValueError("asr_augment must be in [0, 1]; epochs and lora_r at least 1")
-        if self.context_words < 1:
-            raise ValueError("context_words must be at least 1")
-        if not 0 <= self.word_weight <= 1:
-            raise ValueError("word_weight must be in [0, 1]")
+        if not 0 <= self.asr_augment <= 1 or self.epochs < 1 or self.lora_r < 1 or self.context_size < 1:
+            raise ValueError("asr_augment must be in [0, 1]; epochs, lora_r and context_size at least 1")
 
 
-def _examples(transcripts: Sequence[corpus.LabelledTranscript], config: TrainConfig, asr: bool) -> list[tuple[str, str | None]]:
-    pairs = []
-    for t in transcripts:
-        segs = t.segments
-        if asr:
-            segs = tuple(type(s)(s.speaker, asr_like(s.text)) for s in segs)
-        pairs.extend(context_pairs(segs, config.context, config.context_words))
-    return pairs
+@dataclass(frozen=True)
+class Encoded:
+    """One transcript as the model reads it: token ids (as written and as ASR would give them) and features."""
+
+    clean: list[list[int]]
+    noisy: list[list[int]]
+    features: np.ndarray
+    gold: torch.Tensor
 
 
-def segment_weights(transcripts: Sequence[corpus.LabelledTranscript], power: float) -> torch.Tensor:
-    """Loss weight per segment, words**power scaled to mean 1.
-
-    The profile counts time, so a long segment's label moves the shares more than a "yeah" does;
-    power 0 weighs every segment alike, 1 weighs by words as the share does.
-    """
-    words = torch.tensor([max(1, len(s.text.split())) for t in transcripts for s in t.segments], dtype=torch.float)
-    weights = words**power
-    return weights / weights.mean()
+def encode_transcripts(tokenizer: Tokenizer, transcripts: Sequence[corpus.LabelledTranscript]) -> list[Encoded]:
+    return [
+        Encoded(
+            clean=encode(tokenizer, [s.text for s in t.segments]),
+            noisy=encode(tokenizer, [asr_like(s.text) for s in t.segments]),
+            features=features(t.segments),
+            gold=torch.tensor(corpus.label_ids([t])),
+        )
+        for t in transcripts
+    ]
 
 
 def build_model(config: TrainConfig) -> torch.nn.Module:
-    """The base encoder wrapped with a fresh LoRA adapter; the head is trained in full."""
+    """The base encoder wrapped with a fresh LoRA adapter; the context layer is trained in full."""
     lora = LoraConfig(
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=LORA_TARGETS,
-        modules_to_save=["head"],
+        modules_to_save=["context"],
     )
-    return get_peft_model(SegmentModel.from_base(base_model_path()), lora)
+    return get_peft_model(ConversationModel.from_base(base_model_path(), config.context_size), lora)
+
+
+def conversation_logits(model: torch.nn.Module, token_ids: Sequence[list[int]], feats: np.ndarray, device: str) -> torch.Tensor:
+    """Logits for one conversation: segments encoded in length-sorted batches, then read in order."""
+    batches = length_batches([len(ids) for ids in token_ids])
+    parts = []
+    for batch in batches:
+        arrays = pad([token_ids[i] for i in batch])
+        parts.append(model.segments(**{k: torch.from_numpy(v).to(device) for k, v in arrays.items()}))
+    order = torch.tensor([i for batch in batches for i in batch], device=device)
+    vectors = torch.cat(parts)[torch.argsort(order)]
+    return model.context(vectors[None], torch.from_numpy(feats).to(device)[None])[0]
 
 
 @torch.inference_mode()
-def predict_logits(model: torch.nn.Module, encoded: Sequence[tuple[list[int], list[int]]], device: str) -> np.ndarray:
-    """Logits in input order, computed in length-sorted batches."""
+def predict_logits(model: torch.nn.Module, encoded: Sequence[Encoded], device: str) -> np.ndarray:
+    """Logits of every segment, conversations in order."""
     model.eval()
-    out = np.zeros((len(encoded), len(LABELS)), dtype=np.float32)
-    for batch in length_batches([len(ids) for ids, _ in encoded]):
-        arrays = pad([encoded[i] for i in batch])
-        tensors = {k: torch.from_numpy(v).to(device) for k, v in arrays.items()}
-        out[batch] = model(**tensors).float().cpu().numpy()
-    return out
+    return np.concatenate([conversation_logits(model, e.clean, e.features, device).float().cpu().numpy() for e in encoded])
 
 
 def fit_temperature(logits: np.ndarray, gold: Sequence[int]) -> float:
@@ -137,7 +137,11 @@ def evaluate_split(probs: np.ndarray, transcripts: Sequence[corpus.LabelledTrans
 
 
 def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
-    """Train, pick the best epoch on dev, calibrate, and write adapter + model card into out_dir."""
+    """Train, pick the best epoch on dev, calibrate, and write adapter + model card into out_dir.
+
+    One step is one whole conversation, so the context layer learns from real turn sequences; each
+    conversation is shown as ASR would transcribe it with probability `asr_augment`.
+    """
     random.seed(config.seed)
     np.random.seed(config.seed)
     torch.manual_seed(config.seed)
@@ -145,21 +149,17 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     splits = corpus.split(corpus.load())
     train_set = splits["train"][: config.limit_transcripts or None]
     tokenizer = load_tokenizer(str(base_model_path() / "tokenizer.json"))
-    clean = encode(tokenizer, _examples(train_set, config, asr=False))
-    noisy = encode(tokenizer, _examples(train_set, config, asr=True))
-    gold = torch.tensor(corpus.label_ids(train_set))
-    weights = segment_weights(train_set, config.word_weight)
-    dev_encoded = encode(tokenizer, _examples(splits["dev"], config, asr=False))
+    train_encoded = encode_transcripts(tokenizer, train_set)
+    dev_encoded = encode_transcripts(tokenizer, splits["dev"])
     dev_gold = corpus.label_ids(splits["dev"])
 
     model = build_model(config).to(device)
-    head = [p for n, p in model.named_parameters() if p.requires_grad and "head" in n]
-    lora = [p for n, p in model.named_parameters() if p.requires_grad and "head" not in n]
+    head = [p for n, p in model.named_parameters() if p.requires_grad and ".context." in n]
+    lora = [p for n, p in model.named_parameters() if p.requires_grad and ".context." not in n]
     optimizer = torch.optim.AdamW(
         [{"params": lora, "lr": config.lr}, {"params": head, "lr": config.head_lr}], weight_decay=config.weight_decay
     )
-    steps_per_epoch = len(length_batches([len(i) for i, _ in clean], max_rows=config.batch_rows))
-    total = steps_per_epoch * config.epochs
+    total = len(train_encoded) * config.epochs
     warm = max(1, int(total * config.warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
@@ -168,14 +168,10 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     history, step, started = [], 0, time.time()
     for epoch in range(config.epochs):
         model.train()
-        rows = [noisy[i] if random.random() < config.asr_augment else clean[i] for i in range(len(clean))]
-        batches = length_batches([len(ids) for ids, _ in rows], max_tokens=10**9, max_rows=config.batch_rows)
-        random.shuffle(batches)
-        for batch in batches:
-            arrays = pad([rows[i] for i in batch])
-            logits = model(**{k: torch.from_numpy(v).to(device) for k, v in arrays.items()})
-            losses = torch.nn.functional.cross_entropy(logits, gold[batch].to(device), reduction="none")
-            loss = (losses * weights[batch].to(device)).sum() / weights[batch].sum().to(device)
+        for e in random.sample(train_encoded, len(train_encoded)):
+            ids = e.noisy if random.random() < config.asr_augment else e.clean
+            logits = conversation_logits(model, ids, e.features, device)
+            loss = torch.nn.functional.cross_entropy(logits, e.gold.to(device))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -185,7 +181,8 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
             progress(f"epoch {epoch + 1}/{config.epochs} loss {loss.item():.3f}", step, total)
         dev_logits = predict_logits(model, dev_encoded, device)
         dev = evaluate_split(softmax(dev_logits), splits["dev"])
-        history.append({"epoch": epoch + 1, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"]})
+        history.append({"epoch": epoch + 1, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"],
+                        "dev_share_error_pp": dev["share_error_pp"]})
         if dev["macro_f1"] > best["macro_f1"]:
             best = {"macro_f1": dev["macro_f1"], "state": copy.deepcopy(get_peft_model_state_dict(model)), "logits": dev_logits}
     temperature = fit_temperature(best["logits"], dev_gold)
@@ -201,23 +198,22 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     corpus_sha = corpus.file_hash()
     card = {
         "name": "oneonone-segment-classifier",
-        "version": f"minilm-lora-{config.context}-{corpus_sha[:8]}-e{config.epochs}"
-                   + (f"-c{config.context_words}" if config.context_words != CONTEXT_WORDS else "")
-                   + (f"-w{config.word_weight:g}" if config.word_weight else ""),
+        "version": f"minilm-lora-bigru-{corpus_sha[:8]}-e{config.epochs}",
         "label_set": LABEL_SET_VERSION,
         "labels": list(LABELS),
         "base": base_model_info(),
-        "context": config.context,
-        "context_words": config.context_words,
+        "context": "bigru",
+        "context_size": config.context_size,
         "temperature": temperature,
         "smoothing": {"alpha": alpha, "transitions": np.round(transitions, 5).tolist(),
                       "posterior_temperature": posterior_temperature,
-                      "dev_macro_f1_by_alpha": {str(a): round(r["macro_f1"], 4) for a, r in by_alpha.items()}},
+                      "dev_macro_f1_by_alpha": {str(a): round(r["macro_f1"], 4) for a, r in by_alpha.items()},
+                      "dev_share_error_by_alpha": {str(a): round(r["share_error_pp"], 3) for a, r in by_alpha.items()}},
         "lora": {"r": config.lora_r, "alpha": config.lora_alpha, "targets": LORA_TARGETS},
         "train": asdict(config),
         "corpus_sha256": corpus_sha,
         "train_transcripts": len(train_set),
-        "train_segments": len(clean),
+        "train_segments": sum(len(t.segments) for t in train_set),
         "history": history,
         "dev": dev_report,
         "train_seconds": round(time.time() - started, 1),

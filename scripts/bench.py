@@ -1,7 +1,7 @@
 """Classifier speed on one 60-minute 1:1 (~900 segments), every path measured in the same run.
 
-Prints segments/s and wall time for: the naive baseline, a transformers `pipeline("text-classification")`
-over the same fp32 model called one segment at a time; the same one-at-a-time loop without the pipeline;
+Prints segments/s and wall time for: the naive baseline, a transformers `pipeline("feature-extraction")`
+over the same fp32 encoder called one segment at a time; the same one-at-a-time loop without the pipeline;
 fp32 batched unsorted; fp32 batched length-sorted; ONNX fp32; int8; and the default path. Then the
 speed-ups against the pipeline, cold load time and peak RSS of a fresh serving-style process, and the
 FLOP floor: encoder FLOPs for the meeting's real tokens over the measured int8 GEMM rate.
@@ -26,8 +26,7 @@ from models import corpus
 from models.base import base_model_path
 from models.build import ensure_built, merged_model
 from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, SegmentClassifier
-from models.encoding import MAX_TOKENS, SegmentInput, encode, pad
-from models.labels import LABELS
+from models.encoding import MAX_TOKENS, SegmentInput, encode, features, pad
 
 app = typer.Typer(add_completion=False)
 HIDDEN, FFN, LAYERS = 384, 1536, 6
@@ -44,33 +43,22 @@ def meeting(segments: int) -> list[SegmentInput]:
     return out[:segments]
 
 
-def text_pipeline(weights_dir: Path) -> Callable[[tuple[str, str | None]], list[dict]]:
-    """The shipped fp32 model behind transformers' own text-classification pipeline, one pair per call."""
-    from transformers import AutoConfig, AutoTokenizer, PreTrainedModel, pipeline
-    from transformers.modeling_outputs import SequenceClassifierOutput
-    from transformers.utils import logging
+def feature_pipeline(weights_dir: Path) -> Callable[[Sequence[SegmentInput]], list[int]]:
+    """The shipped fp32 model run the naive way: transformers' own feature-extraction pipeline over the
+    tuned encoder, called once per segment, each segment's token vectors mean-pooled, then the context layer."""
+    import torch
+    from transformers import AutoTokenizer, pipeline
 
-    class PipelineModel(PreTrainedModel):
-        def __init__(self, config, inner) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(config)
-            self.inner = inner
+    model = merged_model(weights_dir)
+    extract = pipeline("feature-extraction", model=model.segments.encoder,
+                       tokenizer=AutoTokenizer.from_pretrained(base_model_path(), local_files_only=True), device="cpu")
 
-        def forward(self, input_ids, attention_mask, token_type_ids, **_):  # type: ignore[no-untyped-def]
-            return SequenceClassifierOutput(logits=self.inner(input_ids, attention_mask, token_type_ids))
-
-    base = base_model_path()
-    config = AutoConfig.from_pretrained(base, local_files_only=True, id2label=dict(enumerate(LABELS)),
-                                        label2id={label: i for i, label in enumerate(LABELS)})
-    verbosity = logging.get_verbosity()
-    logging.set_verbosity(logging.CRITICAL)  # it names our wrapper "not supported", then runs it
-    classify = pipeline("text-classification", model=PipelineModel(config, merged_model(weights_dir)).eval(),
-                        tokenizer=AutoTokenizer.from_pretrained(base, local_files_only=True), device="cpu")
-    logging.set_verbosity(verbosity)
-
-    def run(pair: tuple[str, str | None]) -> list[dict]:
-        text, context = pair
-        return classify({"text": text, "text_pair": context} if context else text, top_k=None,
-                        truncation="longest_first", max_length=MAX_TOKENS)
+    def run(conversation: Sequence[SegmentInput]) -> list[int]:
+        pooled = [np.asarray(extract(s.text, truncation=True, max_length=MAX_TOKENS)[0]).mean(0) for s in conversation]
+        vectors = torch.from_numpy(np.stack(pooled).astype(np.float32))
+        with torch.inference_mode():
+            logits = model.context(vectors[None], torch.from_numpy(features(conversation))[None])[0]
+        return logits.argmax(1).tolist()
 
     return run
 
@@ -109,7 +97,7 @@ def int8_gemm_rate(rows: int = 2048) -> float:
     return 2 * rows * HIDDEN * FFN / seconds
 
 
-def int8_profile(int8: SegmentClassifier, graph: Path, pairs: Sequence[tuple[str, str | None]]) -> dict[str, float]:
+def int8_profile(int8: SegmentClassifier, graph: Path, texts: Sequence[str]) -> dict[str, float]:
     """Seconds per ONNX operator type for one int8 pass over the meeting: where the time above the floor goes."""
     import onnxruntime as ort
 
@@ -122,7 +110,7 @@ def int8_profile(int8: SegmentClassifier, graph: Path, pairs: Sequence[tuple[str
     session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"],
                                    disabled_optimizers=list(UNFUSED))
     names = {i.name for i in session.get_inputs()}
-    int8.logits(pairs, lambda arrays: session.run(["logits"], {k: v for k, v in arrays.items() if k in names})[0])
+    int8.vectors(texts, lambda arrays: session.run(["embeddings"], {k: v for k, v in arrays.items() if k in names})[0])
     trace = Path(session.end_profiling())
     by_op: dict[str, float] = {}
     for event in json.loads(trace.read_text()):
@@ -161,37 +149,40 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
     words = sum(len(s.text.split()) for s in conv)
     default = SegmentClassifier.load(WEIGHTS_DIR, cache_dir=cache_dir)
     int8 = SegmentClassifier.load(WEIGHTS_DIR, backend="onnx-int8", cache_dir=cache_dir)
-    pairs = int8.pairs(conv)
-    lengths = [len(ids) for ids, _ in encode(int8._tokenizer, pairs)]
+    texts = [s.text for s in conv]
+    lengths = [len(ids) for ids in encode(int8._tokenizer, texts)]
     torch_clf = SegmentClassifier.load(WEIGHTS_DIR, backend="torch", cache_dir=cache_dir)
     fp32_onnx = SegmentClassifier.load(WEIGHTS_DIR, backend="onnx-fp32", cache_dir=cache_dir)
 
-    classify = text_pipeline(WEIGHTS_DIR)
+    naive_labels = feature_pipeline(WEIGHTS_DIR)
     from_pipeline: list[int] = []
 
     def naive_pipeline() -> None:
-        from_pipeline[:] = [LABELS.index(classify(p)[0]["label"]) for p in pairs]
+        from_pipeline[:] = naive_labels(conv)
 
     def naive() -> None:
-        for p in pairs:
-            torch_clf.backend(pad(encode(torch_clf._tokenizer, [p])))
+        vectors = np.concatenate([torch_clf.encoder(pad(encode(torch_clf._tokenizer, [t]))) for t in texts])
+        torch_clf.logits(conv, vectors)
 
     def unsorted() -> None:
-        encoded = encode(torch_clf._tokenizer, pairs)
-        for i in range(0, len(encoded), 64):
-            torch_clf.backend(pad(encoded[i:i + 64]))
+        encoded = encode(torch_clf._tokenizer, texts)
+        vectors = np.concatenate([torch_clf.encoder(pad(encoded[i:i + 64])) for i in range(0, len(encoded), 64)])
+        torch_clf.logits(conv, vectors)
+
+    def batched(clf: SegmentClassifier) -> Callable[[], np.ndarray]:
+        return lambda: clf.logits(conv, clf.vectors(texts))
 
     rows = {
         "naive: transformers pipeline, one at a time": _time(naive_pipeline, 1),
         "one at a time, bare torch fp32": _time(naive, 1),
         "fp32 batched, unsorted (torch)": _time(unsorted, repeat),
-        "fp32 batched, length-sorted (torch)": _time(lambda: torch_clf.logits(pairs), repeat),
-        "onnx fp32, length-sorted": _time(lambda: fp32_onnx.logits(pairs), repeat),
-        "onnx int8, length-sorted": _time(lambda: int8.logits(pairs), repeat),
+        "fp32 batched, length-sorted (torch)": _time(batched(torch_clf), repeat),
+        "onnx fp32, length-sorted": _time(batched(fp32_onnx), repeat),
+        "onnx int8, length-sorted": _time(batched(int8), repeat),
         f"default ({default.backend_name}) + smoothing": _time(lambda: default.predict([conv]), repeat),
     }
     naive_s = rows["naive: transformers pipeline, one at a time"]
-    agreement = float(np.mean(np.array(from_pipeline) == torch_clf.logits(pairs).argmax(1)))
+    agreement = float(np.mean(np.array(from_pipeline) == batched(torch_clf)().argmax(1)))
     flops = encoder_flops(lengths)
     floor = flops / int8_gemm_rate()
     result: dict[str, Any] = {
@@ -204,7 +195,7 @@ def main(segments: int = 900, repeat: int = 3, cache_dir: Path = typer.Option(DE
         "fp32_gemm_gflops_per_s": round(fp32_gemm_rate() / 1e9, 1),
         "int8_floor_seconds": round(floor, 3),
         "int8_over_int8_floor": round(rows["onnx int8, length-sorted"] / floor, 2),
-        "int8_seconds_by_operator": int8_profile(int8, ensure_built(WEIGHTS_DIR, cache_dir) / "model.int8.onnx", pairs),
+        "int8_seconds_by_operator": int8_profile(int8, ensure_built(WEIGHTS_DIR, cache_dir) / "encoder.int8.onnx", texts),
         "cold_start": cold_start(cache_dir),
         "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

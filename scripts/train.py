@@ -6,7 +6,6 @@ from pathlib import Path
 import typer
 
 from models.classifier import WEIGHTS_DIR
-from models.encoding import CONTEXT_WORDS
 from models.training import TrainConfig, train
 from scripts.progress import progress_bar
 
@@ -17,17 +16,15 @@ app = typer.Typer(add_completion=False)
 def main(
     out: Path = typer.Option(WEIGHTS_DIR, help="Where adapter.safetensors and model_card.json go."),
     seed: int = 13,
-    epochs: int = 5,
-    context: str = typer.Option("prev", help="none | prev | both: which neighbours the model reads."),
-    context_words: int = typer.Option(CONTEXT_WORDS, help="Words of each neighbour the model reads."),
-    asr_augment: float = typer.Option(0.35, help="Share of training rows shown lowercased without punctuation."),
+    epochs: int = 6,
+    context_size: int = typer.Option(128, help="Units per direction of the GRU that reads the conversation."),
+    asr_augment: float = typer.Option(0.35, help="Share of training conversations shown lowercased without punctuation."),
     lora_r: int = 16,
-    word_weight: float = typer.Option(0.0, help="Loss weight per segment is words**this (0: every segment alike)."),
     limit_transcripts: int = typer.Option(0, help="Train on the first N transcripts only (smoke runs)."),
 ) -> None:
-    """Fine-tune MiniLM (LoRA + head) on the train split, select on dev, calibrate, save."""
-    config = TrainConfig(seed=seed, epochs=epochs, context=context, context_words=context_words, asr_augment=asr_augment,
-                         lora_r=lora_r, word_weight=word_weight, limit_transcripts=limit_transcripts)
+    """Fine-tune MiniLM (LoRA + GRU context layer) on the train split, select on dev, calibrate, save."""
+    config = TrainConfig(seed=seed, epochs=epochs, context_size=context_size, asr_augment=asr_augment,
+                         lora_r=lora_r, limit_transcripts=limit_transcripts)
     with progress_bar("train") as update:
         card = train(config, out, update)
     typer.echo(json.dumps({k: card[k] for k in ("version", "temperature", "history", "train_seconds")}, indent=1))

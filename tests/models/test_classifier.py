@@ -1,11 +1,12 @@
 import json
 import socket
 
+import numpy as np
 import pytest
 
 from models import corpus
 from models.classifier import INT8_GATE, WEIGHTS_DIR, SegmentClassifier, auto_backend, choose_backend, evaluation
-from models.encoding import SegmentInput, context_pairs
+from models.encoding import SegmentInput, features
 from models.labels import LABELS
 
 pytestmark = pytest.mark.model
@@ -42,7 +43,8 @@ def test_first_run_build_and_every_backend_work_offline(tmp_path, no_network):
     for backend in ("onnx-int8", "onnx-fp32", "torch"):
         clf = SegmentClassifier.load(backend=backend, cache_dir=tmp_path)
         results[backend] = clf.predict_one(conversation)
-    assert (tmp_path / next(p.name for p in tmp_path.iterdir()) / "model.int8.onnx").exists()
+    built = tmp_path / next(p.name for p in tmp_path.iterdir())
+    assert all((built / name).exists() for name in ("encoder.onnx", "encoder.int8.onnx", "head.onnx"))
     assert [p.label for p in results["onnx-int8"]] == ["rapport", "rapport", "deal-status", "deal-status"]
     for backend in ("onnx-fp32", "torch"):
         assert [p.label for p in results[backend]] == [p.label for p in results["onnx-int8"]]
@@ -95,18 +97,17 @@ def test_cascade_runs_between_int8_and_fp32():
 
 def test_int8_stays_close_to_fp32_on_test_split(classifier):
     test = corpus.split(corpus.load())["test"][:6]
-    pairs = [p for t in test for p in classifier.pairs(t.segments)]
     int8 = SegmentClassifier.load(backend="onnx-int8")
     fp32 = SegmentClassifier.load(backend="onnx-fp32")
-    agreement = (int8.logits(pairs).argmax(1) == fp32.logits(pairs).argmax(1)).mean()
-    assert agreement >= 0.9
+
+    def labels(clf: SegmentClassifier) -> np.ndarray:
+        return np.concatenate([clf.logits(t.segments, clf.vectors([s.text for s in t.segments])).argmax(1) for t in test])
+
+    assert (labels(int8) == labels(fp32)).mean() >= 0.9
 
 
-def test_context_is_the_previous_speakers_last_words():
-    conversation = [SegmentInput("Dana", "one two three four five six"), SegmentInput("Sam", "yeah")]
-    assert context_pairs(conversation, "prev", 3) == [
-        ("one two three four five six", None),
-        ("yeah", "before (other): four five six"),
-    ]
-    assert context_pairs(conversation, "both", 2)[0] == ("one two three four five six", "after: yeah")
-    assert context_pairs(conversation, "none") == [(s.text, None) for s in conversation]
+def test_features_mark_turn_taking_and_length():
+    conversation = [SegmentInput("Dana", "one two three"), SegmentInput("Dana", "four"), SegmentInput("Sam", "yeah")]
+    same_speaker, length = features(conversation).T
+    assert same_speaker.tolist() == [0.0, 1.0, 0.0]
+    assert length[0] > length[1] == length[2] > 0

@@ -4,7 +4,7 @@ import pytest
 from safetensors.numpy import load_file
 
 from models import corpus
-from models.training import TrainConfig, fit_temperature, segment_weights, train
+from models.training import TrainConfig, build_model, conversation_logits, fit_temperature, train
 
 pytestmark = pytest.mark.model
 
@@ -14,7 +14,7 @@ def test_a_tiny_run_writes_a_delta_and_card(tmp_path):
     card = train(TrainConfig(epochs=1, limit_transcripts=1), tmp_path, lambda d, a, b: seen.append(a))
     assert seen and seen[-1] == len(seen)
     weights = load_file(str(tmp_path / "adapter.safetensors"))
-    assert any("lora_A" in k for k in weights) and any("head" in k for k in weights)
+    assert any("lora_A" in k for k in weights) and any("context" in k and "gru" in k for k in weights)
     stored = json.loads((tmp_path / "model_card.json").read_text())
     assert stored["corpus_sha256"] == corpus.file_hash() and stored["train"]["seed"] == 13
     assert 0 <= card["dev"]["macro_f1"] <= 1 and card["temperature"] > 0
@@ -28,22 +28,27 @@ def test_temperature_fit_sharpens_underconfident_logits():
     assert fit_temperature(logits, gold) < 0.2
 
 
-def test_config_rejects_unknown_context():
+def test_config_rejects_impossible_settings():
     with pytest.raises(ValueError):
-        TrainConfig(context="sideways")
-
-
-def test_config_rejects_word_weight_outside_unit_interval():
+        TrainConfig(asr_augment=1.5)
     with pytest.raises(ValueError):
-        TrainConfig(word_weight=1.5)
+        TrainConfig(context_size=0)
 
 
-def test_segment_weights_follow_words_at_the_chosen_power():
-    transcript = corpus.split(corpus.load())["train"][0]
-    words = [max(1, len(s.text.split())) for s in transcript.segments]
-    flat = segment_weights([transcript], 0.0)
-    assert flat.tolist() == [1.0] * len(words)
-    full = segment_weights([transcript], 1.0)
-    assert abs(float(full.mean()) - 1.0) < 1e-5
-    longest, shortest = words.index(max(words)), words.index(min(words))
-    assert abs(float(full[longest] / full[shortest]) - max(words) / min(words)) < 1e-3
+def test_context_layer_reads_the_whole_conversation_both_ways():
+    """Changing the last segment moves the first segment's logits: the GRU carries context backwards too."""
+    import torch
+
+    from models.base import base_model_path
+    from models.encoding import SegmentInput, encode, features, load_tokenizer
+
+    torch.manual_seed(0)
+    model = build_model(TrainConfig()).eval()
+    tokenizer = load_tokenizer(str(base_model_path() / "tokenizer.json"))
+
+    def first_logits(last: str) -> torch.Tensor:
+        conversation = [SegmentInput("M", "yeah"), SegmentInput("R", "okay"), SegmentInput("M", last)]
+        with torch.inference_mode():
+            return conversation_logits(model, encode(tokenizer, [s.text for s in conversation]), features(conversation), "cpu")[0]
+
+    assert not torch.allclose(first_logits("my daughter started school"), first_logits("the forecast for q3"))
