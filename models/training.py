@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from peft import LoraConfig, get_peft_model, get_peft_model_state_dict
+from peft import LoraConfig, PeftModel, get_peft_model, get_peft_model_state_dict
 from safetensors.torch import save_file
 from tokenizers import Tokenizer
 
@@ -75,7 +75,7 @@ def encode_transcripts(tokenizer: Tokenizer, transcripts: Sequence[corpus.Labell
     ]
 
 
-def build_model(config: TrainConfig) -> torch.nn.Module:
+def build_model(config: TrainConfig) -> PeftModel:
     """The base encoder wrapped with a fresh LoRA adapter; the context layer is trained in full."""
     lora = LoraConfig(
         r=config.lora_r,
@@ -87,7 +87,7 @@ def build_model(config: TrainConfig) -> torch.nn.Module:
     return get_peft_model(ConversationModel.from_base(base_model_path(), config.context_size), lora)
 
 
-def conversation_logits(model: torch.nn.Module, token_ids: Sequence[list[int]], feats: np.ndarray, device: str) -> torch.Tensor:
+def conversation_logits(model: PeftModel, token_ids: Sequence[list[int]], feats: np.ndarray, device: str) -> torch.Tensor:
     """Logits for one conversation: segments encoded in length-sorted batches, then read in order."""
     batches = length_batches([len(ids) for ids in token_ids])
     parts = []
@@ -100,7 +100,7 @@ def conversation_logits(model: torch.nn.Module, token_ids: Sequence[list[int]], 
 
 
 @torch.inference_mode()
-def predict_logits(model: torch.nn.Module, encoded: Sequence[Encoded], device: str) -> np.ndarray:
+def predict_logits(model: PeftModel, encoded: Sequence[Encoded], device: str) -> np.ndarray:
     """Logits of every segment, conversations in order."""
     model.eval()
     return np.concatenate([conversation_logits(model, e.clean, e.features, device).float().cpu().numpy() for e in encoded])
