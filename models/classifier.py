@@ -137,7 +137,7 @@ class SegmentClassifier:
     ) -> "SegmentClassifier":
         """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see auto_backend).
 
-        `margin` overrides the cascade's re-scoring threshold, which otherwise comes from evaluation.json.
+        `margin` overrides the cascade's re-encoding threshold, which otherwise comes from evaluation.json.
         """
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")

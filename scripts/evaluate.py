@@ -181,7 +181,7 @@ def _print(results: dict) -> None:
     Console().print(f"int8 vs fp32 label agreement: {results['int8_fp32_agreement']:.4f}")
     c = results["cascade"]
     Console().print(f"cascade (fp32 re-encodes where posterior margin < {c['margin']}): agreement {c['test_agreement']:.4f}, "
-                    f"{c['test_rescored']:.1%} re-scored (dev: {c['dev_agreement']:.4f}, {c['dev_rescored']:.1%})")
+                    f"{c['test_rescored']:.1%} re-encoded (dev: {c['dev_agreement']:.4f}, {c['dev_rescored']:.1%})")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ def test_auto_backend_serves_the_fastest_path_past_the_agreement_gate(classifier
 
 
 def test_cascade_runs_between_int8_and_fp32():
-    """Margin 0 re-scores nothing (int8's labels); a margin over 1 re-scores everything (fp32's labels)."""
+    """Margin 0 re-encodes nothing (int8's labels); a margin over 1 re-encodes everything (fp32's labels)."""
     conversations = [t.segments for t in corpus.split(corpus.load())["test"][:4]]
 
     def labels(backend: str, **kw) -> list[str]:
