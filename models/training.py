@@ -8,7 +8,7 @@ import copy
 import json
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,11 +46,15 @@ class TrainConfig:
     lora_dropout: float = 0.1
     context_size: int = 128
     asr_augment: float = 0.35
+    upload_views: int = 3
+    view_share: float = 0.5
     limit_transcripts: int = 0
 
     def __post_init__(self) -> None:
-        if not 0 <= self.asr_augment <= 1 or self.epochs < 1 or self.lora_r < 1 or self.context_size < 1:
-            raise ValueError("asr_augment must be in [0, 1]; epochs, lora_r and context_size at least 1")
+        if not (0 <= self.asr_augment <= 1 and 0 <= self.view_share <= 1) or self.upload_views < 0:
+            raise ValueError("asr_augment and view_share must be in [0, 1], upload_views at least 0")
+        if self.epochs < 1 or self.lora_r < 1 or self.context_size < 1:
+            raise ValueError("epochs, lora_r and context_size must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -136,11 +140,18 @@ def evaluate_split(probs: np.ndarray, transcripts: Sequence[corpus.LabelledTrans
     return split_report(probs.argmax(1).tolist(), transcripts, probs)
 
 
-def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
+Views = Mapping[str, Sequence[corpus.LabelledTranscript]]
+
+
+def train(config: TrainConfig, out_dir: Path, progress: Progress, views: Views | None = None,
+          dev_views: Sequence[corpus.LabelledTranscript] = ()) -> dict:
     """Train, pick the best epoch on dev, calibrate, and write adapter + model card into out_dir.
 
     One step is one whole conversation, so the context layer learns from real turn sequences; each
-    conversation is shown as ASR would transcribe it with probability `asr_augment`.
+    conversation is shown as ASR would transcribe it with probability `asr_augment`, and with probability
+    `view_share` as one of its `views` (the same words re-cut as an upload's segmenter cuts them, see
+    pipeline/resegment.py). With `dev_views`, the best epoch is the one with the best mean of dev macro-F1
+    on the written segments and on those views, since uploads arrive as the latter.
     """
     random.seed(config.seed)
     np.random.seed(config.seed)
@@ -150,7 +161,9 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     train_set = splits["train"][: config.limit_transcripts or None]
     tokenizer = load_tokenizer(str(base_model_path() / "tokenizer.json"))
     train_encoded = encode_transcripts(tokenizer, train_set)
+    view_encoded = {t.id: encode_transcripts(tokenizer, (views or {}).get(t.id, ())) for t in train_set}
     dev_encoded = encode_transcripts(tokenizer, splits["dev"])
+    dev_view_encoded = encode_transcripts(tokenizer, dev_views)
     dev_gold = corpus.label_ids(splits["dev"])
 
     model = build_model(config).to(device)
@@ -164,11 +177,13 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
     )
-    best: dict = {"macro_f1": -1.0}
+    best: dict = {"score": -1.0}
     history, step, started = [], 0, time.time()
     for epoch in range(config.epochs):
         model.train()
-        for e in random.sample(train_encoded, len(train_encoded)):
+        for t, e in random.sample(list(zip(train_set, train_encoded, strict=True)), len(train_encoded)):
+            if view_encoded[t.id] and random.random() < config.view_share:
+                e = random.choice(view_encoded[t.id])
             ids = e.noisy if random.random() < config.asr_augment else e.clean
             logits = conversation_logits(model, ids, e.features, device)
             loss = torch.nn.functional.cross_entropy(logits, e.gold.to(device))
@@ -181,10 +196,16 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
             progress(f"epoch {epoch + 1}/{config.epochs} loss {loss.item():.3f}", step, total)
         dev_logits = predict_logits(model, dev_encoded, device)
         dev = evaluate_split(softmax(dev_logits), splits["dev"])
-        history.append({"epoch": epoch + 1, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"],
-                        "dev_share_error_pp": dev["share_error_pp"]})
-        if dev["macro_f1"] > best["macro_f1"]:
-            best = {"macro_f1": dev["macro_f1"], "state": copy.deepcopy(get_peft_model_state_dict(model)), "logits": dev_logits}
+        record = {"epoch": epoch + 1, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"],
+                  "dev_share_error_pp": dev["share_error_pp"]}
+        score = dev["macro_f1"]
+        if dev_views:
+            record["dev_views_macro_f1"] = evaluate_split(
+                softmax(predict_logits(model, dev_view_encoded, device)), dev_views)["macro_f1"]
+            score = (score + record["dev_views_macro_f1"]) / 2
+        history.append(record)
+        if score > best["score"]:
+            best = {"score": score, "state": copy.deepcopy(get_peft_model_state_dict(model)), "logits": dev_logits}
     temperature = fit_temperature(best["logits"], dev_gold)
     transitions = transition_matrix([t.labels for t in train_set])
     by_alpha = {
@@ -214,6 +235,7 @@ def train(config: TrainConfig, out_dir: Path, progress: Progress) -> dict:
         "corpus_sha256": corpus_sha,
         "train_transcripts": len(train_set),
         "train_segments": sum(len(t.segments) for t in train_set),
+        "train_views": sum(len(v) for v in (views or {}).values()),
         "history": history,
         "dev": dev_report,
         "train_seconds": round(time.time() - started, 1),

@@ -146,23 +146,16 @@ def end_to_end(clf: SegmentClassifier, transcripts: Sequence[corpus.LabelledTran
     """Words' labels when the test transcripts arrive as Zoom cues (8 words each) and our own segmenter
     cuts them, as uploads do, instead of the gold segments."""
     from pipeline.analyze import label_segments
-    from pipeline.schemas import Transcript, Utterance
+    from pipeline.resegment import as_cues
     from pipeline.segment import load_nlp, segment
 
     nlp = load_nlp()
     gold: list[int] = []
     pred: list[int] = []
     for t in transcripts:
-        utterances, clock = [], 0.0
-        for seg, label, seconds in zip(t.segments, t.labels, t.seconds, strict=True):
-            words = seg.text.split()
-            gold += [LABEL_TO_ID[label]] * len(words)
-            for i in range(0, len(words), 8):
-                chunk = words[i:i + 8]
-                length = seconds * len(chunk) / len(words)
-                utterances.append(Utterance(speaker=seg.speaker, start=clock, end=clock + length, text=" ".join(chunk)))
-                clock += length
-        segments = label_segments(clf, segment(nlp, [Transcript(format="zoom-vtt", utterances=tuple(utterances))]))[0]
+        cues, word_labels = as_cues(t, 8)
+        gold += [LABEL_TO_ID[label] for label in word_labels]
+        segments = label_segments(clf, segment(nlp, [cues]))[0]
         pred += [LABEL_TO_ID[s.label or ""] for s in segments for _ in s.text.split()]
     return classification_report(gold, pred, [1] * len(gold))
 
