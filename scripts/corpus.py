@@ -2,8 +2,9 @@
 
 `import-txt` turns hand-written transcripts (one `.txt` per meeting: a header, `---`, then lines of
 `M|R label: text`) into models/data/corpus.jsonl with timings from a speaking-rate model, drops
-near-duplicate segments across transcripts, and writes the train/dev/test split. `coverage` prints
-the grid: industries, manager styles, rep situations, text styles, labels.
+near-duplicate segments across transcripts, and writes the train/dev/test split (with `--append`, adds
+new slices and splits only those). `coverage` prints the grid: industries, manager styles, rep
+situations, text styles, labels.
 """
 
 import hashlib
@@ -49,11 +50,29 @@ def _norm(text: str) -> str:
 
 
 @app.command("import-txt")
-def import_txt(folders: list[Path], seed: int = 7, test_per_slice: int = 3, dev_per_slice: int = 2) -> None:
-    """Convert slice folders of .txt transcripts into the JSONL corpus and its split."""
+def import_txt(
+    folders: list[Path],
+    seed: int = 7,
+    test_per_slice: int = 3,
+    dev_per_slice: int = 2,
+    append: bool = typer.Option(False, help="Add these slices to the corpus, keeping its transcripts and splits."),
+    corpus_path: Path = CORPUS_PATH,
+    splits_path: Path = SPLITS_PATH,
+) -> None:
+    """Convert slice folders of .txt transcripts into the JSONL corpus and its split.
+
+    `--append` exists because a slice's source files are not kept once imported: rebuilding would drop
+    the earlier slices, and re-splitting would move transcripts that past choices were made on into train.
+    """
     rng = random.Random(seed)
+    existing = [json.loads(line) for line in corpus_path.read_text(encoding="utf-8").splitlines()] if append else []
+    splits: dict[str, list[str]] = (json.loads(splits_path.read_text()) if append
+                                    else {"train": [], "dev": [], "test": []})
     rows = [_read(p, rng) for folder in folders for p in sorted(folder.glob("*.txt"))]
-    seen: set[str] = set()
+    clash = sorted({r["id"] for r in existing} & {r["id"] for r in rows})
+    if clash:
+        raise typer.BadParameter(f"transcript ids already in the corpus: {', '.join(clash[:5])}")
+    seen = {_norm(s["text"]) for r in existing for s in r["segments"]}
     dropped = 0
     for row in rows:
         kept = []
@@ -65,18 +84,19 @@ def import_txt(folders: list[Path], seed: int = 7, test_per_slice: int = 3, dev_
             seen.add(key)
             kept.append(seg)
         row["segments"] = kept
-    CORPUS_PATH.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    every = existing + rows
+    corpus_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in every), encoding="utf-8")
     by_slice: dict[str, list[str]] = {}
     for row in rows:
         by_slice.setdefault(row["id"].split("-")[0], []).append(row["id"])
-    splits: dict[str, list[str]] = {"train": [], "dev": [], "test": []}
     for ids in by_slice.values():
         ordered = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
         splits["test"] += ordered[:test_per_slice]
         splits["dev"] += ordered[test_per_slice:test_per_slice + dev_per_slice]
         splits["train"] += ordered[test_per_slice + dev_per_slice:]
-    SPLITS_PATH.write_text(json.dumps({k: sorted(v) for k, v in splits.items()}, indent=1) + "\n")
-    typer.echo(f"{len(rows)} transcripts, {sum(len(r['segments']) for r in rows)} segments, {dropped} duplicates dropped")
+    splits_path.write_text(json.dumps({k: sorted(v) for k, v in splits.items()}, indent=1) + "\n")
+    typer.echo(f"{len(every)} transcripts ({len(rows)} new), {sum(len(r['segments']) for r in every)} segments, "
+               f"{dropped} duplicates dropped")
     typer.echo(" ".join(f"{k}={len(v)}" for k, v in splits.items()))
 
 
