@@ -20,7 +20,7 @@ from models.metrics import classification_report, softmax, split_report
 
 app = typer.Typer(add_completion=False)
 CASCADE_MARGINS = tuple(round(0.05 * i, 2) for i in range(1, 20))
-CASCADE_DEV_AGREEMENT = 0.999
+CASCADE_DEV_AGREEMENT = 0.997
 DESCRIPTIONS = {
     "deal-status": "the numbers: specific deals and accounts, pipeline, forecast, stage, close dates, pricing and "
                    "discounts on a deal, next steps on a deal, CRM updates, quota attainment, activity counts",
@@ -123,10 +123,11 @@ def vectors(
 
 
 def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequence[corpus.LabelledTranscript]) -> dict:
-    """The smallest re-encoding margin whose cascade keeps fp32's labels on 99.9% of dev segments, else the
+    """The smallest re-encoding margin whose cascade keeps fp32's labels on 99.7% of dev segments, else the
     largest on the grid (0.95: re-encode all but the surest segments).
 
-    The 99.9% asks more than the 99.5% gate, which the test split then checks, because dev is small.
+    The 99.7% asks more than the 99.5% gate, which the test split then checks, so that a margin picked on
+    dev's 72 transcripts still clears the gate on transcripts it has not seen.
     """
     low, high = vectors(int8, dev), vectors(int8, dev, fp32.encoder)
     conversations = [t.segments for t in dev]
