@@ -1,4 +1,5 @@
-"""The labelled corpus: JSON Lines of transcripts, split by transcript into train / dev / test."""
+"""The labelled corpus: JSON Lines of transcripts, one file per writer slice, split by transcript into
+train / dev / test."""
 
 import hashlib
 import json
@@ -10,7 +11,7 @@ from models.encoding import SegmentInput
 from models.labels import LABEL_TO_ID
 
 DATA_DIR = Path(__file__).parent / "data"
-CORPUS_PATH = DATA_DIR / "corpus.jsonl"
+CORPUS_DIR = DATA_DIR / "corpus"
 SPLITS_PATH = DATA_DIR / "splits.json"
 
 
@@ -23,22 +24,29 @@ class LabelledTranscript:
     seconds: tuple[float, ...]
 
 
-def load(path: Path = CORPUS_PATH) -> list[LabelledTranscript]:
+def shards(directory: Path = CORPUS_DIR) -> list[Path]:
+    """The slice files (s1.jsonl, s2.jsonl, ...) in slice order, s2 before s10: one file per slice keeps
+    every file small, and a new slice adds a file instead of rewriting one."""
+    return sorted(directory.glob("*.jsonl"), key=lambda p: (len(p.stem), p.stem))
+
+
+def rows(directory: Path = CORPUS_DIR) -> list[dict]:
+    """Every transcript as stored, slices in order."""
+    return [json.loads(line) for path in shards(directory) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def load(directory: Path = CORPUS_DIR) -> list[LabelledTranscript]:
     """Read every transcript of the corpus."""
-    transcripts = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        segs = row["segments"]
-        transcripts.append(
-            LabelledTranscript(
-                id=row["id"],
-                style=row["style"],
-                segments=tuple(SegmentInput(s["speaker"], s["text"]) for s in segs),
-                labels=tuple(s["label"] for s in segs),
-                seconds=tuple(s["end"] - s["start"] for s in segs),
-            )
+    return [
+        LabelledTranscript(
+            id=row["id"],
+            style=row["style"],
+            segments=tuple(SegmentInput(s["speaker"], s["text"]) for s in row["segments"]),
+            labels=tuple(s["label"] for s in row["segments"]),
+            seconds=tuple(s["end"] - s["start"] for s in row["segments"]),
         )
-    return transcripts
+        for row in rows(directory)
+    ]
 
 
 def label_ids(transcripts: Iterable[LabelledTranscript]) -> list[int]:
@@ -53,6 +61,10 @@ def split(transcripts: Iterable[LabelledTranscript], path: Path = SPLITS_PATH) -
     return {name: [by_id[i] for i in members if i in by_id] for name, members in ids.items()}
 
 
-def file_hash(path: Path = CORPUS_PATH) -> str:
-    """sha256 of the corpus file, recorded in the model card so a model names the data it learned from."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_hash(directory: Path = CORPUS_DIR) -> str:
+    """sha256 of the slice files' bytes in slice order, recorded in the model card so a model names the data
+    it learned from (the same bytes, and so the same hash, as the single corpus file they were cut from)."""
+    digest = hashlib.sha256()
+    for path in shards(directory):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

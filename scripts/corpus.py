@@ -1,9 +1,9 @@
 """Build and check the labelled corpus.
 
 `import-txt` turns hand-written transcripts (one `.txt` per meeting: a header, `---`, then lines of
-`M|R label: text`) into models/data/corpus.jsonl with timings from a speaking-rate model, drops
-near-duplicate segments across transcripts, and writes the train/dev/test split (with `--append`, adds
-new slices and splits only those). `coverage` prints the grid: industries, manager styles, rep
+`M|R label: text`) into models/data/corpus/, one JSON Lines file per slice, with timings from a
+speaking-rate model, drops near-duplicate segments across transcripts, and writes the train/dev/test
+split (with `--append`, adds new slices and splits only those). `coverage` prints the grid: industries, manager styles, rep
 situations, text styles, labels.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import typer
 
-from models.corpus import CORPUS_PATH, SPLITS_PATH
+from models import corpus
+from models.corpus import CORPUS_DIR, SPLITS_PATH
 from models.labels import LABELS
 
 app = typer.Typer(add_completion=False, help=__doc__)
@@ -56,7 +57,7 @@ def import_txt(
     test_per_slice: int = 3,
     dev_per_slice: int = 2,
     append: bool = typer.Option(False, help="Add these slices to the corpus, keeping its transcripts and splits."),
-    corpus_path: Path = CORPUS_PATH,
+    corpus_dir: Path = CORPUS_DIR,
     splits_path: Path = SPLITS_PATH,
 ) -> None:
     """Convert slice folders of .txt transcripts into the JSONL corpus and its split.
@@ -65,7 +66,7 @@ def import_txt(
     the earlier slices, and re-splitting would move transcripts that past choices were made on into train.
     """
     rng = random.Random(seed)
-    existing = [json.loads(line) for line in corpus_path.read_text(encoding="utf-8").splitlines()] if append else []
+    existing = corpus.rows(corpus_dir) if append else []
     splits: dict[str, list[str]] = (json.loads(splits_path.read_text()) if append
                                     else {"train": [], "dev": [], "test": []})
     rows = [_read(p, rng) for folder in folders for p in sorted(folder.glob("*.txt"))]
@@ -85,12 +86,17 @@ def import_txt(
             kept.append(seg)
         row["segments"] = kept
     every = existing + rows
-    corpus_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in every), encoding="utf-8")
-    by_slice: dict[str, list[str]] = {}
+    by_slice: dict[str, list[dict]] = {}
     for row in rows:
-        by_slice.setdefault(row["id"].split("-")[0], []).append(row["id"])
-    for ids in by_slice.values():
-        ordered = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
+        by_slice.setdefault(row["id"].split("-")[0], []).append(row)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    if not append:
+        for stale in corpus.shards(corpus_dir):
+            stale.unlink()
+    for name, members in by_slice.items():
+        with (corpus_dir / f"{name}.jsonl").open("a", encoding="utf-8") as out:
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in members)
+        ordered = sorted((r["id"] for r in members), key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
         splits["test"] += ordered[:test_per_slice]
         splits["dev"] += ordered[test_per_slice:test_per_slice + dev_per_slice]
         splits["train"] += ordered[test_per_slice + dev_per_slice:]
@@ -101,9 +107,9 @@ def import_txt(
 
 
 @app.command()
-def coverage(path: Path = CORPUS_PATH) -> None:
+def coverage(corpus_dir: Path = CORPUS_DIR) -> None:
     """Print how the corpus covers the grid, so gaps are seen before training."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = corpus.rows(corpus_dir)
     segments = [s for r in rows for s in r["segments"]]
     labels = Counter(s["label"] for s in segments)
     styles = Counter(r["style"] for r in rows)

@@ -2,6 +2,7 @@ import json
 
 from typer.testing import CliRunner
 
+from models import corpus
 from scripts.corpus import app
 
 runner = CliRunner()
@@ -14,7 +15,7 @@ def _write(folder, name, body):
 
 
 def _run(tmp_path, *folders, append=False):
-    args = ["import-txt", *map(str, folders), "--corpus-path", str(tmp_path / "corpus.jsonl"),
+    args = ["import-txt", *map(str, folders), "--corpus-dir", str(tmp_path / "corpus"),
             "--splits-path", str(tmp_path / "splits.json"), "--test-per-slice", "1", "--dev-per-slice", "1"]
     return runner.invoke(app, [*args, "--append"] if append else args)
 
@@ -32,7 +33,7 @@ def test_append_keeps_existing_splits_and_dedupes_against_the_corpus(tmp_path):
     after = json.loads((tmp_path / "splits.json").read_text())
     assert all(set(before[k]) <= set(after[k]) for k in before)
     assert sorted(len([i for i in after[k] if i.startswith("s2")]) for k in after) == [1, 1, 1]
-    rows = [json.loads(line) for line in (tmp_path / "corpus.jsonl").read_text().splitlines()]
+    rows = corpus.rows(tmp_path / "corpus")
     assert [r["id"] for r in rows[:3]] == ["s1-t01", "s1-t02", "s1-t03"]
     assert [len(r["segments"]) for r in rows[3:]] == [1, 1, 1]
     assert "3 duplicates dropped" in result.output
