@@ -127,7 +127,7 @@ def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequen
     largest on the grid (0.95: re-encode all but the surest segments).
 
     The 99.7% asks more than the 99.5% gate, which the test split then checks, so that a margin picked on
-    dev's 72 transcripts still clears the gate on transcripts it has not seen.
+    dev still clears the gate on transcripts it has not seen.
     """
     low, high = vectors(int8, dev), vectors(int8, dev, fp32.encoder)
     conversations = [t.segments for t in dev]
