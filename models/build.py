@@ -41,9 +41,10 @@ def merged_model(weights_dir: Path):  # type: ignore[no-untyped-def]  # returns 
     from models.modeling import ConversationModel
 
     card = json.loads((weights_dir / "model_card.json").read_text())
+    layers = card["lora"].get("layers")
     lora = LoraConfig(
         r=card["lora"]["r"], lora_alpha=card["lora"]["alpha"], target_modules=card["lora"]["targets"],
-        modules_to_save=["context"],
+        layers_to_transform=layers, layers_pattern="layer" if layers else None, modules_to_save=["context"],
     )
     model = get_peft_model(ConversationModel.from_base(base_model_path(), card["context_size"], attention="eager"), lora)
     set_peft_model_state_dict(model, load_file(str(weights_dir / "adapter.safetensors")))

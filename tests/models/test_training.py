@@ -33,6 +33,15 @@ def test_config_rejects_impossible_settings():
         TrainConfig(asr_augment=1.5)
     with pytest.raises(ValueError):
         TrainConfig(context_size=0)
+    with pytest.raises(ValueError):
+        TrainConfig(lora_layers=7)
+
+
+def test_the_adapter_sits_only_in_the_top_layers_asked_for():
+    """Below those layers no weight needs a gradient, so backward stops there."""
+    model = build_model(TrainConfig(lora_layers=2))
+    layers = {name.split(".layer.")[1].split(".")[0] for name, p in model.named_parameters() if "lora_" in name}
+    assert layers == {"4", "5"}
 
 
 def test_context_layer_reads_the_whole_conversation_both_ways():
