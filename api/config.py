@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from models.classifier import DEFAULT_CACHE
+from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR
 
 if TYPE_CHECKING:
     from pipeline.analyze import AnalysisConfig
@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BALANCE_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    model_backend: Literal["auto", "onnx-int8", "onnx-fp32", "torch"] = "auto"
+    model_backend: Literal["auto", "onnx-int8", "onnx-cascade", "onnx-fp32", "torch"] = "auto"
+    model_weights_dir: Path = Field(WEIGHTS_DIR, description="A model from scripts/train.py --out; the shipped one by default.")
     model_cache_dir: Path = DEFAULT_CACHE
     model_threads: int = Field(0, ge=0, description="Inference threads; 0 lets ONNX Runtime use every core.")
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0)

@@ -26,7 +26,8 @@ from pipeline.segment import load_nlp
 
 def load_analyzer(settings: Settings, registry: metrics.Metrics) -> Analyzer:
     classifier = SegmentClassifier.load(
-        backend=settings.model_backend, cache_dir=settings.model_cache_dir, threads=settings.model_threads
+        weights_dir=settings.model_weights_dir, backend=settings.model_backend, cache_dir=settings.model_cache_dir,
+        threads=settings.model_threads,
     )
     return Analyzer(nlp=load_nlp(), classifier=classifier, config=settings.analysis_config(), metrics=registry)
 

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models import corpus
+from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR
 from models.labels import LABEL_TO_ID
 from models.metrics import classification_report, share_error
 
@@ -170,7 +171,10 @@ def tfidf_baseline(rows: Sequence[Row]) -> dict:
 
 @app.command()
 def main(fresh: Path = typer.Option(FRESH_DIR), seed: int = 7,
-         out: Path = typer.Option(Path("artifacts/evaluate_uploads.json"))) -> None:
+         out: Path = typer.Option(Path("artifacts/evaluate_uploads.json")),
+         weights: Path = typer.Option(WEIGHTS_DIR, help="A candidate from scripts/train.py --out, scored the same way."),
+         backend: str = typer.Option("auto", help="onnx-fp32 compares candidates that have no evaluation.json yet."),
+         cache_dir: Path = typer.Option(DEFAULT_CACHE)) -> None:
     """Post every fresh transcript in every format through the app; print per-format and per-style scores."""
     from fastapi.testclient import TestClient
     from rich.progress import track
@@ -182,15 +186,18 @@ def main(fresh: Path = typer.Option(FRESH_DIR), seed: int = 7,
     rng = random.Random(seed)
     gold = [gold_words(r) for r in rows]
     pred: dict[str, list[list[int]]] = {fmt: [] for fmt in FORMATS}
-    settings = Settings(environment="test", data_dir=out.parent / "evaluate_uploads_data", worker_enabled=False)
-    with TestClient(create_app(settings)) as client:
+    settings = Settings(environment="test", data_dir=out.parent / "evaluate_uploads_data", worker_enabled=False,
+                        model_weights_dir=weights, model_backend=backend, model_cache_dir=cache_dir)
+    web = create_app(settings)
+    with TestClient(web) as client:
         for row, g in track(list(zip(rows, gold, strict=True)), description="posting"):
             tokens = [w for s in row["segments"] for w in s["text"].split()]
             for fmt in FORMATS:
                 pred[fmt].append(aligned(tokens, g, post(client, fmt, row, rng)))
+        model = web.state.analyzer.classifier.version
     styles = {style: [i for i, r in enumerate(rows) if r["style"] == style] for style in ("clean", "asr")}
     uploads = [fmt for fmt in FORMATS if fmt != "segments-json"]
-    results: dict = {"transcripts": len(rows), "segments": sum(len(r["segments"]) for r in rows),
+    results: dict = {"model": model, "transcripts": len(rows), "segments": sum(len(r["segments"]) for r in rows),
                      "words": sum(map(len, gold)), "by_format": {fmt: report(gold, pred[fmt]) for fmt in FORMATS}}
     results["five_upload_formats"] = report(gold * len(uploads), [t for fmt in uploads for t in pred[fmt]])
     results["by_style"] = {style: report([gold[i] for i in idx] * len(uploads), [pred[fmt][i] for fmt in uploads for i in idx])
@@ -199,7 +206,7 @@ def main(fresh: Path = typer.Option(FRESH_DIR), seed: int = 7,
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1) + "\n")
     size = f"{results['transcripts']} transcripts, {results['segments']} segments, {results['words']} words"
-    table = Table(title=f"fresh writers, through /v1/analyze: {size}")
+    table = Table(title=f"fresh writers, through /v1/analyze: {size}; {model}")
     for column in ("upload", "accuracy", "macro-F1", "deal-status", "coaching", "goals", "rapport", "share error (pp)"):
         table.add_column(column)
     lines = [(fmt, results["by_format"][fmt]) for fmt in FORMATS] + [("all five upload formats", results["five_upload_formats"])]

@@ -5,7 +5,7 @@ import pytest
 from models import corpus
 from models.labels import LABEL_TO_ID
 from pipeline.ingest import parse
-from scripts.evaluate_uploads import RENDERERS, aligned, gold_words, report
+from scripts.evaluate_uploads import FRESH_DIR, RENDERERS, aligned, gold_words, report
 
 ROW = corpus.rows()[0]
 WORDS = [w for s in ROW["segments"] for w in s["text"].split()]
@@ -37,3 +37,12 @@ def test_report_scores_words_and_word_shares():
     assert perfect["macro_f1"] == pytest.approx(1.0) and perfect["share_error_pp"] == 0.0
     wrong = [[LABEL_TO_ID["rapport"]] * len(gold[0])]
     assert report(gold, wrong)["share_error_pp"] > 10
+
+
+def test_the_fresh_check_set_shares_no_transcript_or_long_line_with_the_corpus():
+    fresh = corpus.rows(FRESH_DIR)
+    assert len(fresh) >= 24 and {r["style"] for r in fresh} == {"asr", "clean"}
+    known = {r["id"] for r in corpus.rows()}
+    lines = {" ".join(s["text"].lower().split()) for r in corpus.rows() for s in r["segments"] if len(s["text"].split()) >= 10}
+    assert not known & {r["id"] for r in fresh}
+    assert not lines & {" ".join(s["text"].lower().split()) for r in fresh for s in r["segments"]}
