@@ -7,7 +7,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install model serve test lint system-deps train evaluate bench bench-report corpus-coverage
+.PHONY: install model serve test lint system-deps train evaluate evaluate-uploads bench bench-report corpus-coverage
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,6 +42,9 @@ train: install
 
 evaluate: model
 	$(PY) -m scripts.evaluate
+
+evaluate-uploads: model
+	$(PY) -m scripts.evaluate_uploads
 
 bench: model
 	$(PY) -m scripts.bench

@@ -84,7 +84,8 @@ def openapi_body() -> dict:
                         "required": ["file"],
                         "properties": {
                             "file": {"type": "string", "format": "binary"},
-                            "format": {"type": "string", "enum": list(FORMATS), "default": "auto"},
+                            "format": {"type": "string", "enum": [*FORMATS, ""], "default": "auto",
+                                       "description": "Left out or empty: detected from the file."},
                             "manager": {"type": "string"},
                             "rep": {"type": "string"},
                         },

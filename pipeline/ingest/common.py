@@ -63,9 +63,17 @@ def assemble(
     return Transcript(format=fmt, utterances=tuple(utterances), roles=roles or {}, roles_source=roles_source)
 
 
+MAX_SECONDS = 48 * 3600
+
+
 def _check_times(start: float | None, end: float | None, where: str) -> None:
+    """Times must be seconds from the meeting's start; the cap keeps a stray epoch or millisecond value from
+    becoming millions of timeline windows."""
     for value in (start, end):
         if value is not None and (not math.isfinite(value) or value < 0):
             raise TimestampError(f"{where}: time {value} is negative or not a number; times are seconds from 0.")
+        if value is not None and value > MAX_SECONDS:
+            raise TimestampError(f"{where}: time {value:.0f}s is past 48 hours; times are seconds from the "
+                                 "meeting's start, not clock times or milliseconds.")
     if start is not None and end is not None and end < start:
         raise TimestampError(f"{where}: ends ({end:.3f}s) before it starts ({start:.3f}s); fix the cue's times.")

@@ -54,6 +54,9 @@ def test_format_override(app_client):
     response = app_client.post("/v1/analyze", files={"file": ("x.txt", (DATA / "zoom.vtt").read_bytes())},
                                data={"format": "vtt"})
     assert response.status_code == 200 and response.json()["format"] == "vtt"
+    empty = app_client.post("/v1/analyze", files={"file": ("x.txt", (DATA / "zoom.vtt").read_bytes())},
+                            data={"format": ""})
+    assert empty.status_code == 200 and empty.json()["format"] == "zoom-vtt"
 
 
 @pytest.mark.parametrize(("kwargs", "status", "code"), [

@@ -102,6 +102,7 @@ def test_bom_and_utf16_decode_like_utf8(encode):
     ("caf\u00e9: ol\u00e1".encode("latin-1"), EncodingError, "UTF-8"),
     (b"WEBVTT\n\n1\n00:00:0x.000 --> 00:00:02.000\nA: hi\n", TimestampError, "line 4"),
     (b"WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nA: hi\n", TimestampError, "ends"),
+    (b'{"segments": [{"speaker": "A", "start": 0, "end": 1e12, "text": "hi"}]}', TimestampError, "48 hours"),
     (b"1\n00:00:01,000 -> 00:00:02,000\nA: hi\n", MalformedTranscriptError, "SRT"),
     (b'{"segments": [', JSONShapeError, "line 1"),
     (b'{"hello": "world"}', JSONShapeError, "callTranscripts"),
