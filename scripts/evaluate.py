@@ -5,7 +5,7 @@ the same train split), and zero-shot cosine similarity between MiniLM embeddings
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,16 +57,23 @@ def _embed(texts: Sequence[str]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def tfidf_lr(train: Sequence[corpus.LabelledTranscript]) -> Callable[[Sequence[str]], list[int]]:
+    """The TF-IDF + logistic regression baseline fitted on `train`: texts in, label ids out."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    lr = LogisticRegression(max_iter=2000, C=5.0).fit(tfidf.fit_transform(_texts(train)), corpus.label_ids(train))
+    return lambda texts: lr.predict(tfidf.transform(list(texts))).tolist()
+
+
 def baselines(train: Sequence[corpus.LabelledTranscript], test: Sequence[corpus.LabelledTranscript]) -> dict:
     """The three baselines, each scored like the model."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     train_x, train_y = _texts(train), corpus.label_ids(train)
     test_x = _texts(test)
-    tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    lr = LogisticRegression(max_iter=2000, C=5.0).fit(tfidf.fit_transform(train_x), train_y)
-    results = {"tfidf_lr": split_report(lr.predict(tfidf.transform(test_x)).tolist(), test)}
+    results = {"tfidf_lr": split_report(tfidf_lr(train)(test_x), test)}
     train_e, test_e = _embed(train_x), _embed(test_x)
     emb_lr = LogisticRegression(max_iter=2000, C=2.0).fit(train_e, train_y)
     results["minilm_embeddings_lr"] = split_report(emb_lr.predict(test_e).tolist(), test)

@@ -26,17 +26,15 @@ from models import corpus
 from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR
 from models.labels import LABEL_TO_ID
 from models.metrics import classification_report, share_error
+from pipeline.schemas import Utterance
+from scripts import synthetic
+from scripts.evaluate import tfidf_lr
+from scripts.synthetic import timestamp
 
 app = typer.Typer(add_completion=False)
 FRESH_DIR = corpus.DATA_DIR / "fresh"
-FORMATS = ("zoom-vtt", "teams-vtt", "gong-json", "srt", "text", "segments-json")
 Row = dict
 Render = Callable[[Row, random.Random], tuple[str, bytes]]
-
-
-def _clock(seconds: float, sep: str = ".") -> str:
-    whole, millis = int(seconds), int(seconds * 1000) % 1000
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}{sep}{millis:03d}"
 
 
 def _turns(row: Row) -> list[dict]:
@@ -50,7 +48,7 @@ def _turns(row: Row) -> list[dict]:
     return turns
 
 
-def _cues(row: Row, rng: random.Random, low: int, high: int) -> list[tuple[str, float, float, str]]:
+def _cues(row: Row, rng: random.Random, low: int, high: int) -> list[Utterance]:
     """Each segment cut into cues of low..high words, times spread over the segment by word position."""
     cues = []
     for s in row["segments"]:
@@ -59,28 +57,26 @@ def _cues(row: Row, rng: random.Random, low: int, high: int) -> list[tuple[str, 
         at = 0
         while at < len(words):
             n = rng.randint(low, high)
-            cues.append((s["speaker"], s["start"] + at * per_word, s["start"] + min(at + n, len(words)) * per_word,
-                         " ".join(words[at:at + n])))
+            cues.append(Utterance(speaker=s["speaker"], start=s["start"] + at * per_word,
+                                  end=s["start"] + min(at + n, len(words)) * per_word, text=" ".join(words[at:at + n])))
             at += n
     return cues
 
 
 def zoom_vtt(row: Row, rng: random.Random) -> tuple[str, bytes]:
-    body = "\n\n".join(f"{n}\n{_clock(a)} --> {_clock(b)}\n{who}: {text}"
-                       for n, (who, a, b, text) in enumerate(_cues(row, rng, 5, 16), 1))
-    return "meeting.vtt", f"WEBVTT\n\n{body}\n".encode()
+    return "meeting.vtt", synthetic.zoom_vtt(_cues(row, rng, 5, 16))
 
 
 def teams_vtt(row: Row, rng: random.Random) -> tuple[str, bytes]:
     call = uuid.UUID(int=rng.getrandbits(128))
-    body = "\n\n".join(f"{call}/{n}-0\n{_clock(a)} --> {_clock(b)}\n<v {who}>{text}</v>"
-                       for n, (who, a, b, text) in enumerate(_cues(row, rng, 4, 30), 10))
+    body = "\n\n".join(f"{call}/{n}-0\n{timestamp(u.start or 0)} --> {timestamp(u.end or 0)}\n<v {u.speaker}>{u.text}</v>"
+                       for n, u in enumerate(_cues(row, rng, 4, 30), 10))
     return "transcript.vtt", f"WEBVTT\n\n{body}\n".encode()
 
 
 def srt(row: Row, rng: random.Random) -> tuple[str, bytes]:
-    body = "\n\n".join(f"{n}\n{_clock(a, ',')} --> {_clock(b, ',')}\n{who}: {text}"
-                       for n, (who, a, b, text) in enumerate(_cues(row, rng, 6, 12), 1))
+    body = "\n\n".join(f"{n}\n{timestamp(u.start or 0, ',')} --> {timestamp(u.end or 0, ',')}\n{u.speaker}: {u.text}"
+                       for n, u in enumerate(_cues(row, rng, 6, 12), 1))
     return "captions.srt", f"{body}\n".encode()
 
 
@@ -103,25 +99,26 @@ def text(row: Row, rng: random.Random) -> tuple[str, bytes]:
         body = "\n\n".join(f"{t['speaker']}  {int(t['pieces'][0]['start'] // 60)}:{int(t['pieces'][0]['start'] % 60):02d}\n"
                            + " ".join(s["text"] for s in t["pieces"]) for t in turns)
     else:
-        body = "\n".join(f"[{_clock(t['pieces'][0]['start'])[:8]}] {t['speaker']}: " + " ".join(s["text"] for s in t["pieces"])
+        body = "\n".join(f"[{timestamp(t['pieces'][0]['start'])[:8]}] {t['speaker']}: " + " ".join(s["text"] for s in t["pieces"])
                          for t in turns)
     return "notes.txt", f"{body}\n".encode()
 
 
 RENDERERS: dict[str, Render] = {"zoom-vtt": zoom_vtt, "teams-vtt": teams_vtt, "gong-json": gong_json, "srt": srt, "text": text}
+FORMATS = (*RENDERERS, "segments-json")
 
 
 def gold_words(row: Row) -> list[int]:
     return [LABEL_TO_ID[s["label"]] for s in row["segments"] for _ in s["text"].split()]
 
 
-def aligned(gold_tokens: Sequence[str], gold: Sequence[int], response: dict) -> list[int]:
+def aligned(gold_tokens: Sequence[str], response: dict) -> list[int]:
     """The predicted label of every gold word: the response keeps every word in order, so words pair up
     one to one; a word the ingest changed takes its neighbour's label."""
     words = [(w, LABEL_TO_ID[s["label"]]) for s in response["segments"] for w in s["text"].split()]
     if [w for w, _ in words] == list(gold_tokens):
         return [label for _, label in words]
-    pred = [-1] * len(gold)
+    pred = [-1] * len(gold_tokens)
     matcher = SequenceMatcher(None, list(gold_tokens), [w for w, _ in words], autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
@@ -157,14 +154,8 @@ def report(gold: list[list[int]], pred: list[list[int]]) -> dict:
 
 def tfidf_baseline(rows: Sequence[Row]) -> dict:
     """TF-IDF + LR trained on the train split, on the fresh transcripts' gold segments, scored per word."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    train = corpus.split(corpus.load())["train"]
-    tfidf = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-    lr = LogisticRegression(max_iter=2000, C=5.0).fit(tfidf.fit_transform([s.text for t in train for s in t.segments]),
-                                                      corpus.label_ids(train))
-    pred = [[int(p) for s, p in zip(r["segments"], lr.predict(tfidf.transform([s["text"] for s in r["segments"]])), strict=True)
+    predict = tfidf_lr(corpus.split(corpus.load())["train"])
+    pred = [[p for s, p in zip(r["segments"], predict([s["text"] for s in r["segments"]]), strict=True)
              for _ in s["text"].split()] for r in rows]
     return report([gold_words(r) for r in rows], pred)
 
@@ -190,13 +181,13 @@ def main(fresh: Path = typer.Option(FRESH_DIR), seed: int = 7,
                         model_weights_dir=weights, model_backend=backend, model_cache_dir=cache_dir)
     web = create_app(settings)
     with TestClient(web) as client:
-        for row, g in track(list(zip(rows, gold, strict=True)), description="posting"):
+        for row in track(rows, description="posting"):
             tokens = [w for s in row["segments"] for w in s["text"].split()]
             for fmt in FORMATS:
-                pred[fmt].append(aligned(tokens, g, post(client, fmt, row, rng)))
+                pred[fmt].append(aligned(tokens, post(client, fmt, row, rng)))
         model = web.state.analyzer.classifier.version
     styles = {style: [i for i, r in enumerate(rows) if r["style"] == style] for style in ("clean", "asr")}
-    uploads = [fmt for fmt in FORMATS if fmt != "segments-json"]
+    uploads = list(RENDERERS)
     results: dict = {"model": model, "transcripts": len(rows), "segments": sum(len(r["segments"]) for r in rows),
                      "words": sum(map(len, gold)), "by_format": {fmt: report(gold, pred[fmt]) for fmt in FORMATS}}
     results["five_upload_formats"] = report(gold * len(uploads), [t for fmt in uploads for t in pred[fmt]])

@@ -21,11 +21,16 @@ def cues(segments: Iterable[SegmentInput], cue_words: int | None = None, gap: fl
             clock += length + gap
 
 
+def timestamp(seconds: float, sep: str = ".") -> str:
+    """`hh:mm:ss.mmm` as VTT writes it (SRT: `sep=","`), rounded to the millisecond."""
+    hours, rest = divmod(round(seconds * 1000), 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{millis:03d}"
+
+
 def zoom_vtt(utterances: Iterable[Utterance]) -> bytes:
     """Utterances as a Zoom cloud-recording VTT, the most common upload."""
-    def ts(s: float) -> str:
-        return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:06.3f}"
-
-    text = "\n\n".join(f"{n}\n{ts(u.start or 0)} --> {ts(u.end or 0)}\n{u.speaker}: {u.text}"
+    text = "\n\n".join(f"{n}\n{timestamp(u.start or 0)} --> {timestamp(u.end or 0)}\n{u.speaker}: {u.text}"
                        for n, u in enumerate(utterances, 1))
     return ("WEBVTT\n\n" + text + "\n").encode()

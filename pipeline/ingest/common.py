@@ -70,9 +70,11 @@ def _check_times(start: float | None, end: float | None, where: str) -> None:
     """Times must be seconds from the meeting's start; the cap keeps a stray epoch or millisecond value from
     becoming millions of timeline windows."""
     for value in (start, end):
-        if value is not None and (not math.isfinite(value) or value < 0):
+        if value is None:
+            continue
+        if not math.isfinite(value) or value < 0:
             raise TimestampError(f"{where}: time {value} is negative or not a number; times are seconds from 0.")
-        if value is not None and value > MAX_SECONDS:
+        if value > MAX_SECONDS:
             raise TimestampError(f"{where}: time {value:.0f}s is past 48 hours; times are seconds from the "
                                  "meeting's start, not clock times or milliseconds.")
     if start is not None and end is not None and end < start:
