@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 from models import corpus
-from models.classifier import INT8_GATE, WEIGHTS_DIR, SegmentClassifier, auto_backend, choose_backend, evaluation
+from models.classifier import (
+    INT8_GATE,
+    WEIGHTS_DIR,
+    SegmentClassifier,
+    auto_backend,
+    choose_backend,
+    evaluation,
+    unsure_segments,
+)
 from models.encoding import SegmentInput, features
 from models.labels import LABELS
 
@@ -93,6 +101,15 @@ def test_cascade_runs_between_int8_and_fp32():
 
     assert labels("onnx-cascade", margin=0.0) == labels("onnx-int8")
     assert labels("onnx-cascade", margin=1.01) == labels("onnx-fp32")
+
+
+def test_unsure_segments_take_their_neighbours_along():
+    probs = np.array([[0.9, 0.1, 0, 0], [0.5, 0.45, 0.05, 0], [0.9, 0.1, 0, 0], [0.9, 0.1, 0, 0], [0.4, 0.35, 0.25, 0]])
+    assert unsure_segments(probs, 0.2, 0).tolist() == [1, 4]
+    assert unsure_segments(probs, 0.2, 1).tolist() == [0, 1, 2, 3, 4]
+    assert unsure_segments(probs[:3], 0.2, 9).tolist() == [0, 1, 2]
+    assert unsure_segments(probs, 0.0, 2).tolist() == []
+    assert unsure_segments(probs[:0], 0.5, 1).tolist() == []
 
 
 def test_int8_stays_close_to_fp32_on_test_split(classifier):
