@@ -1,8 +1,12 @@
-"""One rich progress bar shape for every long job (training, model build, batch scoring)."""
+"""One progress shape for every long job (training, model build, batch scoring): a rich bar on a terminal,
+and plain lines at every tenth of the work when stderr is a log file or a CI console, where a live bar
+would print nothing until the job ends."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -15,6 +19,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+Update = Callable[[str, int, int], None]
+
 
 class RateColumn(ProgressColumn):
     """Items per second, so a batch job shows transcripts/s beside its ETA."""
@@ -23,12 +29,31 @@ class RateColumn(ProgressColumn):
         return Text(f"{task.speed:.1f}/s" if task.speed else "")
 
 
+def plain_lines(title: str, console: Console, steps: int = 10) -> Update:
+    """A callback that prints one line each time the work crosses another 1/`steps` of its total."""
+    started = time.monotonic()
+    printed = [-1]
+
+    def update(description: str, done: int, total: int) -> None:
+        step = done * steps // total if total else 0
+        if step > printed[0]:
+            printed[0] = step
+            elapsed = time.monotonic() - started
+            console.print(f"{title}: {description} {done}/{total} ({elapsed:.0f} s)", highlight=False, soft_wrap=True)
+
+    return update
+
+
 @contextmanager
-def progress_bar(title: str) -> Iterator[Callable[[str, int, int], None]]:
-    """Yield a callback(description, done, total) that drives a bar on stderr."""
+def progress_bar(title: str, console: Console | None = None) -> Iterator[Update]:
+    """Yield a callback(description, done, total) that reports progress on stderr."""
+    console = console or Console(stderr=True)
+    if not console.is_terminal:
+        yield plain_lines(title, console)
+        return
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(),
-        TimeRemainingColumn(),
+        TimeRemainingColumn(), console=console,
     ) as bar:
         task = bar.add_task(title, total=None)
 
