@@ -35,6 +35,8 @@ def test_config_rejects_impossible_settings():
         TrainConfig(context_size=0)
     with pytest.raises(ValueError):
         TrainConfig(lora_layers=7)
+    with pytest.raises(ValueError):
+        TrainConfig(rank_dropout=1.0)
 
 
 def test_the_adapter_sits_only_in_the_top_layers_asked_for():
@@ -42,6 +44,32 @@ def test_the_adapter_sits_only_in_the_top_layers_asked_for():
     model = build_model(TrainConfig(lora_layers=2))
     layers = {name.split(".layer.")[1].split(".")[0] for name, p in model.named_parameters() if "lora_" in name}
     assert layers == {"4", "5"}
+
+
+def test_rank_dropout_noises_only_the_adapter_and_only_in_training():
+    """Base dropout is switched off (eval) so only the adapter's bottleneck can add noise; the saved keys are a
+    plain adapter's, so models/build.py loads a model trained this way unchanged."""
+    import torch
+    from peft import get_peft_model_state_dict
+
+    from models.base import base_model_path
+    from models.encoding import encode, load_tokenizer, pad
+
+    torch.manual_seed(0)
+    model = build_model(TrainConfig(lora_dropout=0.0, rank_dropout=0.5)).eval()
+    assert set(get_peft_model_state_dict(model)) == set(get_peft_model_state_dict(build_model(TrainConfig(lora_dropout=0.0))))
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.05)
+    arrays = pad(encode(load_tokenizer(str(base_model_path() / "tokenizer.json")), ["how did the demo go", "yeah"]))
+    inputs = {k: torch.from_numpy(v) for k, v in arrays.items()}
+    with torch.no_grad():
+        assert torch.equal(model.segments(**inputs), model.segments(**inputs))
+        for name, module in model.named_modules():
+            if name.endswith("lora_A.default"):
+                module.train()
+        assert not torch.allclose(model.segments(**inputs), model.segments(**inputs))
 
 
 def test_context_layer_reads_the_whole_conversation_both_ways():
