@@ -99,37 +99,47 @@ def choose_backend(measured: dict) -> str:
     return "onnx-fp32"
 
 
-def auto_backend(weights_dir: Path) -> str:
-    return choose_backend(evaluation(weights_dir))
-
-
 def margins(probs: np.ndarray) -> np.ndarray:
     top = np.sort(probs, axis=1)
     return top[:, -1] - top[:, -2]
 
 
-def unsure_segments(probs: np.ndarray, margin: float, neighbours: int) -> np.ndarray:
-    """Indices of the segments under `margin`, each with `neighbours` segments either side of it.
+@dataclass(frozen=True)
+class Cascade:
+    """Which int8-encoded segments the cascade encodes again in fp32: those whose top-two margin is under
+    `margin`, each with `neighbours` segments either side of it.
 
     An unsure label is read by the GRU from its neighbours' vectors as much as from its own, so their int8
     error is part of its doubt: on dev, re-encoding one neighbour each side reached the cascade's agreement
     target re-encoding half as many segments as widening the margin did.
     """
-    unsure = margins(probs) < margin
-    spread = unsure.copy()
-    for step in range(1, min(neighbours, len(unsure)) + 1):
-        spread[step:] |= unsure[:-step]
-        spread[:-step] |= unsure[step:]
-    return np.flatnonzero(spread)
+
+    margin: float
+    neighbours: int = 0
+
+    @classmethod
+    def chosen(cls, measured: dict) -> "Cascade":
+        """The rule scripts/evaluate.py chose on dev (from evaluation.json); without one, re-encode everything."""
+        rule = measured.get("cascade", {})
+        return cls(float(rule.get("margin", 1.0)), int(rule.get("neighbours", 0)))
+
+    def unsure(self, probs: np.ndarray) -> np.ndarray:
+        """Indices of the segments to re-encode, in order."""
+        unsure = margins(probs) < self.margin
+        spread = unsure.copy()
+        for step in range(1, min(self.neighbours, len(unsure)) + 1):
+            spread[step:] |= unsure[:-step]
+            spread[:-step] |= unsure[step:]
+        return np.flatnonzero(spread)
 
 
 class SegmentClassifier:
     """Label segments of whole conversations; each segment is read with everything around it."""
 
     def __init__(self, encoder: Encoder, head: Head, backend_name: str, tokenizer_path: Path, card: dict,
-                 fallback: Encoder | None = None, margin: float = 0.0, neighbours: int = 0) -> None:
+                 fallback: Encoder | None = None, cascade: Cascade | None = None) -> None:
         self.encoder, self.head = encoder, head
-        self._fallback, self._margin, self._neighbours = fallback, margin, neighbours
+        self._fallback, self._cascade = fallback, cascade or Cascade(0.0)
         self._tokenizer = load_tokenizer(str(tokenizer_path))
         self.backend_name = backend_name
         self.card = card
@@ -149,18 +159,17 @@ class SegmentClassifier:
         cache_dir: Path = DEFAULT_CACHE,
         threads: int = 0,
         progress: Progress | None = None,
-        margin: float | None = None,
-        neighbours: int | None = None,
+        cascade: Cascade | None = None,
     ) -> "SegmentClassifier":
-        """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see auto_backend).
+        """Load once per process; builds the ONNX graphs into cache_dir the first time (`auto`: see choose_backend).
 
-        `margin` and `neighbours` override the cascade's re-encoding rule, which otherwise comes from
-        evaluation.json.
+        `cascade` overrides the re-encoding rule, which otherwise comes from evaluation.json.
         """
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        measured = evaluation(weights_dir)
         if backend == "auto":
-            backend = auto_backend(weights_dir)
+            backend = choose_backend(measured)
         card = json.loads((weights_dir / "model_card.json").read_text())
         built = ensure_built(weights_dir, cache_dir, progress)
         tokenizer = built / "tokenizer.json"
@@ -168,11 +177,8 @@ class SegmentClassifier:
             return cls(*_torch_backend(weights_dir, threads), backend, tokenizer, card)
         head = _onnx_head(built / "head.onnx", 1)
         if backend == "onnx-cascade":
-            rule = evaluation(weights_dir).get("cascade", {})
             return cls(onnx_encoder(built / "encoder.int8.onnx", threads), head, backend, tokenizer, card,
-                       fallback=onnx_encoder(built / "encoder.onnx", threads),
-                       margin=float(rule.get("margin", 1.0)) if margin is None else margin,
-                       neighbours=int(rule.get("neighbours", 0)) if neighbours is None else neighbours)
+                       fallback=onnx_encoder(built / "encoder.onnx", threads), cascade=cascade or Cascade.chosen(measured))
         graph = built / ("encoder.int8.onnx" if backend == "onnx-int8" else "encoder.onnx")
         return cls(onnx_encoder(graph, threads), head, backend, tokenizer, card)
 
@@ -199,13 +205,13 @@ class SegmentClassifier:
         smoothed = smooth(softmax(logits, self.temperature), self._transitions, self._alpha)
         return sharpen(smoothed, self._posterior_temperature)
 
-    def rescore(self, conversation: Sequence[SegmentInput], vectors: np.ndarray, margin: float,
-                fallback: Encoder, neighbours: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """Re-encode with `fallback` the unsure segments and their neighbours (see unsure_segments).
+    def rescore(self, conversation: Sequence[SegmentInput], vectors: np.ndarray, cascade: Cascade,
+                fallback: Encoder) -> tuple[np.ndarray, np.ndarray]:
+        """Re-encode with `fallback` the segments `cascade` finds unsure.
 
         Returns the new posterior and the indices that were re-encoded.
         """
-        unsure = unsure_segments(self.posteriors(self.logits(conversation, vectors)), margin, neighbours)
+        unsure = cascade.unsure(self.posteriors(self.logits(conversation, vectors)))
         if unsure.size:
             vectors = vectors.copy()
             vectors[unsure] = self.vectors([conversation[int(i)].text for i in unsure], fallback)
@@ -218,7 +224,7 @@ class SegmentClassifier:
         vectors = self.vectors([s.text for s in conversation])
         if self._fallback is None:
             return self.posteriors(self.logits(conversation, vectors))
-        return self.rescore(conversation, vectors, self._margin, self._fallback, self._neighbours)[0]
+        return self.rescore(conversation, vectors, self._cascade, self._fallback)[0]
 
     def probabilities(self, conversations: Sequence[Sequence[SegmentInput]]) -> list[np.ndarray]:
         return [self.conversation_probabilities(conv) for conv in conversations]

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models import corpus
-from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, Encoder, SegmentClassifier, choose_backend, unsure_segments
+from models.classifier import DEFAULT_CACHE, WEIGHTS_DIR, Cascade, Encoder, SegmentClassifier, choose_backend
 from models.labels import LABEL_TO_ID, LABELS
 from models.metrics import classification_report, softmax, split_report
 
@@ -104,14 +104,14 @@ def main(
     reference = np.concatenate(per_transcript["onnx-fp32"]).argmax(1)
     results["int8_fp32_agreement"] = float((np.concatenate(per_transcript["onnx-int8"]).argmax(1) == reference).mean())
     results["cascade"] = choose_cascade(int8, fp32, splits["dev"])
-    margin, neighbours = results["cascade"]["margin"], results["cascade"]["neighbours"]
-    rescored = [int8.rescore(t.segments, v, margin, fp32.encoder, neighbours) for t, v in zip(test, int8_vectors, strict=True)]
+    rule = Cascade(results["cascade"]["margin"], results["cascade"]["neighbours"])
+    rescored = [int8.rescore(t.segments, v, rule, fp32.encoder) for t, v in zip(test, int8_vectors, strict=True)]
     cascade = np.concatenate([probs for probs, _ in rescored])
     results["model_onnx-cascade"] = split_report(cascade.argmax(1).tolist(), test, cascade)
     agreement = float((cascade.argmax(1) == reference).mean())
     results["cascade"].update(test_agreement=agreement, test_rescored=sum(len(u) for _, u in rescored) / len(cascade))
     served_name = choose_backend(results)
-    served = SegmentClassifier.load(weights, backend=served_name, cache_dir=cache_dir, margin=margin, neighbours=neighbours)
+    served = SegmentClassifier.load(weights, backend=served_name, cache_dir=cache_dir, cascade=rule)
     results[f"end_to_end_{served_name}_resegmented"] = end_to_end(served, test)
     for style in ("clean", "asr"):
         picked = [(t, p) for t, p in zip(test, per_transcript["onnx-int8"], strict=True) if t.style == style]
@@ -148,7 +148,7 @@ def choose_cascade(int8: SegmentClassifier, fp32: SegmentClassifier, dev: Sequen
     tried = []
     for neighbours in CASCADE_NEIGHBOURS:
         for margin in CASCADE_MARGINS:
-            picked = [unsure_segments(p, margin, neighbours) for p in first]
+            picked = [Cascade(margin, neighbours).unsure(p) for p in first]
             mixed = [v.copy() for v in low]
             for m, h, i in zip(mixed, high, picked, strict=True):
                 m[i] = h[i]

@@ -32,12 +32,13 @@ class RateColumn(ProgressColumn):
 def plain_lines(title: str, console: Console, steps: int = 10) -> Update:
     """A callback that prints one line each time the work crosses another 1/`steps` of its total."""
     started = time.monotonic()
-    printed = [-1]
+    printed = -1
 
     def update(description: str, done: int, total: int) -> None:
+        nonlocal printed
         step = done * steps // total if total else 0
-        if step > printed[0]:
-            printed[0] = step
+        if step > printed:
+            printed = step
             elapsed = time.monotonic() - started
             console.print(f"{title}: {description} {done}/{total} ({elapsed:.0f} s)", highlight=False, soft_wrap=True)
 

@@ -8,11 +8,10 @@ from models import corpus
 from models.classifier import (
     INT8_GATE,
     WEIGHTS_DIR,
+    Cascade,
     SegmentClassifier,
-    auto_backend,
     choose_backend,
     evaluation,
-    unsure_segments,
 )
 from models.encoding import SegmentInput, features
 from models.labels import LABELS
@@ -85,7 +84,7 @@ def test_a_transcripts_labels_do_not_depend_on_what_it_is_batched_with():
 
 
 def test_auto_backend_serves_the_fastest_path_past_the_agreement_gate(classifier):
-    assert classifier.backend_name == auto_backend(WEIGHTS_DIR) == choose_backend(evaluation(WEIGHTS_DIR))
+    assert classifier.backend_name == choose_backend(evaluation(WEIGHTS_DIR))
     assert choose_backend({"int8_fp32_agreement": INT8_GATE, "cascade": {"test_agreement": 1.0}}) == "onnx-int8"
     assert choose_backend({"int8_fp32_agreement": 0.97, "cascade": {"test_agreement": INT8_GATE}}) == "onnx-cascade"
     assert choose_backend({"int8_fp32_agreement": 0.97, "cascade": {"test_agreement": 0.99}}) == "onnx-fp32"
@@ -99,17 +98,17 @@ def test_cascade_runs_between_int8_and_fp32():
     def labels(backend: str, **kw) -> list[str]:
         return [p.label for conv in SegmentClassifier.load(backend=backend, **kw).predict(conversations) for p in conv]
 
-    assert labels("onnx-cascade", margin=0.0) == labels("onnx-int8")
-    assert labels("onnx-cascade", margin=1.01) == labels("onnx-fp32")
+    assert labels("onnx-cascade", cascade=Cascade(0.0)) == labels("onnx-int8")
+    assert labels("onnx-cascade", cascade=Cascade(1.01)) == labels("onnx-fp32")
 
 
 def test_unsure_segments_take_their_neighbours_along():
     probs = np.array([[0.9, 0.1, 0, 0], [0.5, 0.45, 0.05, 0], [0.9, 0.1, 0, 0], [0.9, 0.1, 0, 0], [0.4, 0.35, 0.25, 0]])
-    assert unsure_segments(probs, 0.2, 0).tolist() == [1, 4]
-    assert unsure_segments(probs, 0.2, 1).tolist() == [0, 1, 2, 3, 4]
-    assert unsure_segments(probs[:3], 0.2, 9).tolist() == [0, 1, 2]
-    assert unsure_segments(probs, 0.0, 2).tolist() == []
-    assert unsure_segments(probs[:0], 0.5, 1).tolist() == []
+    assert Cascade(0.2, 0).unsure(probs).tolist() == [1, 4]
+    assert Cascade(0.2, 1).unsure(probs).tolist() == [0, 1, 2, 3, 4]
+    assert Cascade(0.2, 9).unsure(probs[:3]).tolist() == [0, 1, 2]
+    assert Cascade(0.0, 2).unsure(probs).tolist() == []
+    assert Cascade(0.5, 1).unsure(probs[:0]).tolist() == []
 
 
 def test_int8_stays_close_to_fp32_on_test_split(classifier):
